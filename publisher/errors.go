@@ -1,0 +1,116 @@
+package publisher
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/atomicjson/atomicjson/atomicfs"
+)
+
+// Code classifies a failure. Codes are stable strings: they are recorded in the topic index and
+// counted by code in the publish metrics.
+type Code string
+
+// The error codes a Store reports.
+const (
+	CodeInvalidPost  Code = "invalid_post"  // the post failed validation; nothing was written
+	CodeIndexCorrupt Code = "index_corrupt" // the content index does not parse; run Recover or Repair
+	CodeNotFound     Code = "not_found"     // no post with that slug
+	CodeLockTimeout  Code = "lock_timeout"  // a cross-process lock was not acquired in time
+	CodeCanceled     Code = "canceled"      // the context was canceled or its deadline passed
+	CodeTopicIndex   Code = "topic_index"   // the topic index could not be read or updated
+	CodeMetrics      Code = "metrics"       // a metrics file could not be read or updated
+	CodeIO           Code = "io"            // any other file-system failure
+)
+
+// Sentinel errors callers can branch on with errors.Is.
+var (
+	// ErrNotFound means no post with the given slug is published.
+	ErrNotFound = errors.New("post not found")
+	// ErrIndexCorrupt means the content index exists but is not a valid index.
+	ErrIndexCorrupt = errors.New("content index is corrupt")
+)
+
+// Error is the error every Store operation returns for a failure that is not a *ValidationError.
+// It names the operation, the post (when there is one) and a Code, and wraps the cause.
+type Error struct {
+	Op   string // "publish", "unpublish", "rebuild", ...
+	Slug string // the post concerned, if any
+	Code Code
+	Err  error
+}
+
+func (e *Error) Error() string {
+	if e.Slug != "" {
+		return fmt.Sprintf("publisher: %s %s: %v", e.Op, e.Slug, e.Err)
+	}
+	return fmt.Sprintf("publisher: %s: %v", e.Op, e.Err)
+}
+
+// Unwrap returns the cause.
+func (e *Error) Unwrap() error { return e.Err }
+
+// ValidationError reports a post that cannot be published. Field names the offending JSON field
+// ("slug", "title", ...), or "post" for a problem with the document as a whole.
+type ValidationError struct {
+	Field  string
+	Reason string
+}
+
+func (e *ValidationError) Error() string {
+	return fmt.Sprintf("invalid post: %s: %s", e.Field, e.Reason)
+}
+
+// CodeOf classifies err. It returns "" for a nil error.
+func CodeOf(err error) Code {
+	if err == nil {
+		return ""
+	}
+	return classify(err)
+}
+
+// classify derives a Code from a cause that is not yet wrapped in an *Error.
+func classify(err error) Code {
+	var ve *ValidationError
+	var pe *Error
+	switch {
+	case errors.As(err, &ve):
+		return CodeInvalidPost
+	case errors.As(err, &pe):
+		return pe.Code
+	case errors.Is(err, ErrIndexCorrupt):
+		return CodeIndexCorrupt
+	case errors.Is(err, ErrNotFound):
+		return CodeNotFound
+	case errors.Is(err, atomicfs.ErrLockTimeout):
+		return CodeLockTimeout
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return CodeCanceled
+	}
+	return CodeIO
+}
+
+// wrap turns err into an *Error for op, classifying it unless it already carries a code.
+func wrap(op, slug string, err error) error {
+	if err == nil {
+		return nil
+	}
+	var ve *ValidationError
+	var pe *Error
+	if errors.As(err, &ve) || errors.As(err, &pe) {
+		return err
+	}
+	return &Error{Op: op, Slug: slug, Code: classify(err), Err: err}
+}
+
+// errUnchanged aborts an atomicfs.Update whose function decided there is nothing to write.
+var errUnchanged = errors.New("unchanged")
+
+// skipUnchanged maps errUnchanged, which only means "nothing to write", to success.
+func skipUnchanged(err error) error {
+	if errors.Is(err, errUnchanged) {
+		return nil
+	}
+	return err
+}

@@ -1,0 +1,123 @@
+package publisher
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+)
+
+// indexVersion is the content index format version; a file with another version is not an index
+// this package can trust.
+const indexVersion = 1
+
+// Index is the content index: one Entry per published post, sorted by slug.
+type Index struct {
+	Version int     `json:"version"`
+	Posts   []Entry `json:"posts"`
+}
+
+// Entry is what the content index records about one post. SHA256 is the hex SHA-256 of the post
+// file's bytes, so Verify can tell whether the file is the one that was indexed.
+type Entry struct {
+	Slug        string    `json:"slug"`
+	Title       string    `json:"title"`
+	Topic       string    `json:"topic"`
+	Tags        []string  `json:"tags,omitempty"`
+	PublishedAt time.Time `json:"publishedAt"`
+	UpdatedAt   time.Time `json:"updatedAt"`
+	SHA256      string    `json:"sha256"`
+}
+
+// entryFor derives the index entry of a post file from its content and bytes.
+func entryFor(sp StoredPost, data []byte) Entry {
+	return Entry{
+		Slug:        sp.Slug,
+		Title:       sp.Title,
+		Topic:       sp.Topic,
+		Tags:        sp.Tags,
+		PublishedAt: sp.PublishedAt,
+		UpdatedAt:   sp.UpdatedAt,
+		SHA256:      checksum(data),
+	}
+}
+
+func checksum(data []byte) string {
+	sum := sha256.Sum256(data)
+	return hex.EncodeToString(sum[:])
+}
+
+func (e Entry) equal(f Entry) bool {
+	return e.Slug == f.Slug && e.Title == f.Title && e.Topic == f.Topic && slices.Equal(e.Tags, f.Tags) &&
+		e.PublishedAt.Equal(f.PublishedAt) && e.UpdatedAt.Equal(f.UpdatedAt) && e.SHA256 == f.SHA256
+}
+
+// decodeIndex parses a content index. nil data (no file yet) is an empty index. Anything else that
+// is not a well-formed index wraps ErrIndexCorrupt with the reason.
+func decodeIndex(data []byte) (*Index, error) {
+	if data == nil {
+		return &Index{Version: indexVersion, Posts: []Entry{}}, nil
+	}
+	var idx Index
+	if err := json.Unmarshal(data, &idx); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrIndexCorrupt, err)
+	}
+	if idx.Version != indexVersion {
+		return nil, fmt.Errorf("%w: version %d, want %d", ErrIndexCorrupt, idx.Version, indexVersion)
+	}
+	if idx.Posts == nil {
+		return nil, fmt.Errorf("%w: no \"posts\" list", ErrIndexCorrupt)
+	}
+	for i, e := range idx.Posts {
+		if err := ValidateSlug(e.Slug); err != nil {
+			return nil, fmt.Errorf("%w: entry %d: %v", ErrIndexCorrupt, i, err)
+		}
+		if i > 0 && idx.Posts[i-1].Slug >= e.Slug {
+			return nil, fmt.Errorf("%w: entries not sorted or duplicated at %q", ErrIndexCorrupt, e.Slug)
+		}
+		if len(e.SHA256) != sha256.Size*2 || strings.Trim(e.SHA256, "0123456789abcdef") != "" {
+			return nil, fmt.Errorf("%w: entry %q: bad sha256", ErrIndexCorrupt, e.Slug)
+		}
+	}
+	return &idx, nil
+}
+
+// encode renders the index: indented, with a trailing newline.
+func (idx *Index) encode() ([]byte, error) {
+	data, err := json.MarshalIndent(idx, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	return append(data, '\n'), nil
+}
+
+func (idx *Index) find(slug string) (int, bool) {
+	return slices.BinarySearchFunc(idx.Posts, slug, func(e Entry, s string) int { return strings.Compare(e.Slug, s) })
+}
+
+// Get returns the entry for slug.
+func (idx *Index) Get(slug string) (Entry, bool) {
+	if i, ok := idx.find(slug); ok {
+		return idx.Posts[i], true
+	}
+	return Entry{}, false
+}
+
+func (idx *Index) upsert(e Entry) {
+	if i, ok := idx.find(e.Slug); ok {
+		idx.Posts[i] = e
+	} else {
+		idx.Posts = slices.Insert(idx.Posts, i, e)
+	}
+}
+
+func (idx *Index) remove(slug string) bool {
+	i, ok := idx.find(slug)
+	if ok {
+		idx.Posts = slices.Delete(idx.Posts, i, i+1)
+	}
+	return ok
+}

@@ -1,0 +1,141 @@
+package publisher
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/atomicjson/atomicjson/atomicfs"
+)
+
+// DefaultLockTimeout bounds how long an operation waits for a cross-process lock.
+const DefaultLockTimeout = 30 * time.Second
+
+// Store is a content root. A Store holds no open files and no in-memory state beyond its
+// configuration: any number of Stores, in any number of processes, may share one root.
+type Store struct {
+	root        string
+	now         func() time.Time
+	lockTimeout time.Duration
+	maxPostSize int
+}
+
+// Option configures a Store.
+type Option func(*Store)
+
+// WithLockTimeout sets how long an operation waits for a cross-process lock before failing with
+// CodeLockTimeout (default DefaultLockTimeout). The context passed to an operation can end the
+// wait sooner.
+func WithLockTimeout(d time.Duration) Option { return func(s *Store) { s.lockTimeout = d } }
+
+// WithMaxPostSize sets the largest encoded post file accepted (default DefaultMaxPostSize).
+func WithMaxPostSize(n int) Option { return func(s *Store) { s.maxPostSize = n } }
+
+// WithClock replaces time.Now, for reproducible timestamps.
+func WithClock(now func() time.Time) Option { return func(s *Store) { s.now = now } }
+
+// Open returns the Store for the content root dir. The root need not exist yet: the first write
+// creates it. It is an error if dir exists and is not a directory.
+func Open(dir string, opts ...Option) (*Store, error) {
+	if dir == "" {
+		return nil, errors.New("publisher: empty content root")
+	}
+	if fi, err := os.Stat(dir); err == nil && !fi.IsDir() {
+		return nil, fmt.Errorf("publisher: content root %s is not a directory", dir)
+	}
+	s := &Store{root: dir, now: time.Now, lockTimeout: DefaultLockTimeout, maxPostSize: DefaultMaxPostSize}
+	for _, o := range opts {
+		o(s)
+	}
+	return s, nil
+}
+
+// Root returns the content root directory.
+func (s *Store) Root() string { return s.root }
+
+// timestamp returns the current time as stored in files: UTC, no monotonic reading.
+func (s *Store) timestamp() time.Time { return s.now().UTC().Round(0) }
+
+// writeFile writes one file of the root atomically and durably, creating directories as needed.
+func (s *Store) writeFile(rel string, data []byte) error {
+	return atomicfs.WriteFile(s.abs(rel), data, filePerm, atomicfs.WithMkdirAll(dirPerm))
+}
+
+// readFile reads one file of the root; a missing file is (nil, nil).
+func (s *Store) readFile(rel string) ([]byte, error) {
+	data, err := os.ReadFile(s.abs(rel))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	return data, err
+}
+
+// lockRecorder collects the lock statistics of one operation so they can be recorded in the lock
+// metrics with a single locked update afterwards.
+type lockRecorder struct {
+	mu       sync.Mutex
+	stats    []atomicfs.LockStats
+	timeouts int
+}
+
+func (r *lockRecorder) add(ls atomicfs.LockStats) {
+	r.mu.Lock()
+	r.stats = append(r.stats, ls)
+	r.mu.Unlock()
+}
+
+// observe counts a lock timeout in err.
+func (r *lockRecorder) observe(err error) error {
+	if errors.Is(err, atomicfs.ErrLockTimeout) {
+		r.mu.Lock()
+		r.timeouts++
+		r.mu.Unlock()
+	}
+	return err
+}
+
+// update is atomicfs.Update on one file of the root, with the store's lock timeout, ctx for the
+// lock wait, and the lock statistics going to rec.
+func (s *Store) update(ctx context.Context, rec *lockRecorder, rel string, fn func(old []byte) ([]byte, error)) error {
+	err := atomicfs.Update(s.abs(rel), filePerm, fn,
+		atomicfs.WithMkdirAll(dirPerm),
+		atomicfs.WithLockTimeout(s.lockTimeout),
+		atomicfs.WithContext(ctx),
+		atomicfs.WithLockStats(rec.add))
+	return skipUnchanged(rec.observe(err))
+}
+
+// lockedFiles are the files Repair, Verify and CleanTemps hold locked together, in lock order. Every
+// other operation takes at most one of these locks at a time, so this order cannot deadlock.
+var lockedFiles = []string{IndexFile, TopicIndexFile, MetricsFile, LockMetricsFile}
+
+// withAllLocks holds the locks of all lockedFiles while fn runs. fn receives the current content of
+// each (nil if missing) and returns the new content of each, nil meaning unchanged. While fn runs no
+// other Store in any process writes anything under the root, so fn may also remove temp files.
+func (s *Store) withAllLocks(ctx context.Context, rec *lockRecorder, fn func(old [][]byte) ([][]byte, error)) error {
+	olds := make([][]byte, len(lockedFiles))
+	var news [][]byte
+	var lock func(i int) error
+	lock = func(i int) error {
+		if i == len(lockedFiles) {
+			var err error
+			news, err = fn(olds)
+			return err
+		}
+		return s.update(ctx, rec, lockedFiles[i], func(old []byte) ([]byte, error) {
+			olds[i] = old
+			if err := lock(i + 1); err != nil {
+				return nil, err
+			}
+			if news == nil || news[i] == nil {
+				return nil, errUnchanged
+			}
+			return news[i], nil
+		})
+	}
+	return lock(0)
+}
