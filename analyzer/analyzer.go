@@ -1,0 +1,115 @@
+package analyzer
+
+import (
+	"flag"
+	"fmt"
+	"strings"
+
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/analysis/passes/inspect"
+)
+
+// DefaultHelper is the import path of the atomic-write package that fixes
+// import and whose own code is exempt.
+const DefaultHelper = "github.com/atomicjson/atomicjson/atomicfs"
+
+// Config configures an analyzer built by New.
+type Config struct {
+	Extensions   []string // lower-case suffixes, default []string{".json"}
+	IncludeTests bool     // also check _test.go files
+	Helper       string   // import path of the atomic-write package; default DefaultHelper
+}
+
+// DefaultConfig returns the configuration of Analyzer: .json targets, no
+// test files, the atomicfs package of this module as the helper.
+func DefaultConfig() Config {
+	return Config{Extensions: []string{".json"}, Helper: DefaultHelper}
+}
+
+// Analyzer is the atomicjson pass with the default configuration.
+var Analyzer = New(DefaultConfig())
+
+const doc = `report non-atomic writes of JSON files
+
+The atomicjson analyzer reports os.WriteFile, ioutil.WriteFile, os.Create
+and truncating os.OpenFile calls whose target is known to be JSON (the path
+ends in .json, the data comes from encoding/json, the file is fed to a
+json.Encoder, or a wrapper passes its argument to such a write), and
+temp-file-and-rename code that renames without fsyncing first. Such a write
+truncates the target before writing it, so a crash or power cut leaves an
+empty or partial, unparseable file. Use atomicfs.WriteFile or
+atomicfs.WriteJSON instead: temp file, fsync, verify, rename.`
+
+// New returns an analyzer named atomicjson configured by cfg. Each call
+// returns an independent analyzer: its flags (-extensions, -include-tests,
+// -helper) are bound to its own copy of cfg, so differently configured
+// analyzers can run side by side.
+func New(cfg Config) *analysis.Analyzer {
+	c := &config{}
+	c.set(cfg)
+	a := &analysis.Analyzer{
+		Name:             "atomicjson",
+		Doc:              doc,
+		URL:              "https://github.com/atomicjson/atomicjson#the-linter",
+		Requires:         []*analysis.Analyzer{inspect.Analyzer},
+		FactTypes:        []analysis.Fact{new(pathFact), new(wrapperFact)},
+		RunDespiteErrors: true,
+		Run:              c.run,
+	}
+	a.Flags.Var((*extList)(&c.exts), "extensions", "comma-separated file `extensions` that mark a JSON target (case-insensitive)")
+	a.Flags.BoolVar(&c.includeTests, "include-tests", c.includeTests, "also report writes in _test.go files")
+	a.Flags.StringVar(&c.helper, "helper", c.helper, "import `path` of the atomic-write package: exempt from checks, imported by fixes")
+	return a
+}
+
+// config is the analyzer's private copy of Config, bound to its flags.
+type config struct {
+	exts         []string
+	includeTests bool
+	helper       string
+}
+
+func (c *config) set(cfg Config) {
+	c.exts = normExts(cfg.Extensions)
+	if len(cfg.Extensions) == 0 {
+		c.exts = []string{".json"}
+	}
+	c.includeTests = cfg.IncludeTests
+	c.helper = cfg.Helper
+	if c.helper == "" {
+		c.helper = DefaultHelper
+	}
+}
+
+// normExts lower-cases the extensions and drops empty ones.
+func normExts(in []string) []string {
+	var out []string
+	for _, e := range in {
+		e = strings.ToLower(strings.TrimSpace(e))
+		if e != "" {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// extList is the flag.Value of -extensions.
+type extList []string
+
+var _ flag.Value = (*extList)(nil)
+
+func (l *extList) String() string {
+	if l == nil {
+		return ""
+	}
+	return strings.Join(*l, ",")
+}
+
+func (l *extList) Set(s string) error {
+	exts := normExts(strings.Split(s, ","))
+	if len(exts) == 0 {
+		return fmt.Errorf("no extension in %q", s)
+	}
+	*l = exts
+	return nil
+}
