@@ -1,0 +1,93 @@
+// Atomicjson reports writes of JSON files that a crash can leave empty or
+// half-written, and rewrites them to use atomicfs.
+//
+// os.WriteFile, ioutil.WriteFile, os.Create and a truncating os.OpenFile
+// truncate the target first and write second; a crash, a kill -9 or a power
+// cut in between leaves an unparseable JSON file. atomicjson finds those
+// writes when the target is known to be JSON (its path ends in .json, the
+// bytes come from encoding/json, the file is fed to a json.Encoder, or a
+// wrapper in any package passes its argument to such a write), as well as
+// hand-rolled temp-file-and-rename code that renames without fsyncing first.
+// The cure is atomicfs.WriteFile (github.com/atomicjson/atomicjson/atomicfs):
+// temp file, fsync, verify, rename, fsync the directory.
+//
+// It is the analyzer of package github.com/atomicjson/atomicjson/analyzer
+// wrapped in the standard single-analyzer driver, so it runs standalone and
+// as a go vet tool.
+//
+// # Install
+//
+//	go install github.com/atomicjson/atomicjson/cmd/atomicjson@latest
+//
+// or, from a checkout, go install ./cmd/atomicjson.
+//
+// # Usage
+//
+//	atomicjson [flags] packages...
+//
+// Packages are patterns as for go build, such as ./... for the module in the
+// current directory. Diagnostics are printed to standard error as
+//
+//	file.go:12:2: os.WriteFile writes "config.json" non-atomically: ...
+//
+// # Analyzer flags
+//
+//	-extensions list
+//		comma-separated file extensions that mark a JSON target
+//		(case-insensitive; default .json)
+//	-include-tests
+//		also report writes in _test.go files (off by default: tests
+//		write fixtures into temporary directories)
+//	-helper path
+//		import path of the atomic-write package: calls inside it are
+//		exempt, and fixes import it (default
+//		github.com/atomicjson/atomicjson/atomicfs)
+//
+// A write is silenced by a comment on its line or on the line above:
+//
+//	//atomicjson:ignore <reason>
+//
+// The reason is required; a suppression without one is itself reported.
+//
+// # Driver flags
+//
+//	-fix      apply the suggested fixes to the source files, print nothing
+//	-fix -diff
+//	          print the fixes as a unified diff on standard output instead
+//	          of applying them (-diff without -fix has no effect)
+//	-json     print diagnostics, with their fixes, as JSON on standard output
+//	-c N      print N lines of source context around each diagnostic
+//	-test     load test variants of packages too (default true; their
+//	          _test.go files are still only reported with -include-tests)
+//
+// Build tags and other build flags reach the package loader through the
+// environment, as GOFLAGS=-tags=integration; the -tags flag is accepted for
+// compatibility with go vet scripts but has no effect.
+//
+// A fix replaces os.WriteFile or ioutil.WriteFile with atomicfs.WriteFile and
+// adds the import. A module that does not yet depend on atomicjson needs
+//
+//	go get github.com/atomicjson/atomicjson
+//
+// before the fixed code compiles.
+//
+// # Exit codes
+//
+//	0  no diagnostics; also after -fix applied every fix, and always with
+//	   -json unless the run failed
+//	1  the run failed: usage error, packages that do not load or do not
+//	   type-check, an analysis error, or fixes that conflict
+//	3  diagnostics were reported
+//
+// # Under go vet
+//
+// go vet runs atomicjson one package at a time, carrying the analyzer's facts
+// between packages, and caches the results keyed on the tool binary and its
+// flags. -vettool takes a path, not a command name:
+//
+//	go vet -vettool="$(command -v atomicjson)" ./...
+//	go vet -vettool="$(command -v atomicjson)" -extensions=.json,.geojson ./...
+//
+// Analyzer flags are spelled without a prefix. go vet prints diagnostics on
+// standard error and exits with status 1 when there are any, 0 otherwise.
+package main
