@@ -1,0 +1,115 @@
+package main
+
+import (
+	"maps"
+	"strings"
+	"testing"
+
+	"github.com/atomicjson/atomicjson/internal/e2e"
+)
+
+// fixable holds the writes the suggested fix rewrites: in config.go the
+// rewrite leaves package os unused, so the fix must drop its import; in
+// state.go io/ioutil becomes unused while os stays in use.
+var fixable = map[string]string{
+	"store/config.go": `package store
+
+import "os"
+
+// SaveConfig writes the configuration.
+func SaveConfig(data []byte) error {
+	return os.WriteFile("config.json", data, 0o644)
+}
+`,
+	"store/state.go": `package store
+
+import (
+	"io/ioutil"
+	"os"
+	"path/filepath"
+)
+
+// SaveState writes the state file under dir.
+func SaveState(dir string, data []byte) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	return ioutil.WriteFile(filepath.Join(dir, "state.json"), data, 0o600)
+}
+`,
+}
+
+const atomicfsImport = `"github.com/atomicjson/atomicjson/atomicfs"`
+
+// TestFix applies the suggested fixes with -fix and checks that the result
+// uses atomicfs, compiles against this checkout, and lints clean.
+func TestFix(t *testing.T) {
+	t.Parallel()
+	e2e.TrackInputs(t, root) // the fixed code builds against the checkout's atomicfs
+	dir := newModule(t, fixable)
+
+	before := lint(t, dir, "./...")
+	if before.ExitCode != 3 || len(diagLines(before.Stderr)) != 2 {
+		t.Fatalf("before -fix: want exit code 3 and two diagnostics, got %s", before)
+	}
+
+	res := lint(t, dir, "-fix", "./...")
+	if res.ExitCode != 0 {
+		t.Fatalf("-fix: want exit code 0, got %s", res)
+	}
+	after := e2e.Snapshot(t, dir)
+	for _, name := range []string{"store/config.go", "store/state.go"} {
+		src := after[name]
+		if src == fixable[name] {
+			t.Errorf("%s: -fix changed nothing", name)
+			continue
+		}
+		if !strings.Contains(src, "atomicfs.WriteFile(") || !strings.Contains(src, atomicfsImport) {
+			t.Errorf("%s: want a call of atomicfs.WriteFile and its import, got:\n%s", name, src)
+		}
+		if strings.Contains(src, "ioutil") {
+			t.Errorf("%s: io/ioutil is unused after the fix but still there:\n%s", name, src)
+		}
+	}
+	if !strings.Contains(after["store/state.go"], "os.MkdirAll") {
+		t.Errorf("state.go: the fix touched the unrelated os.MkdirAll:\n%s", after["store/state.go"])
+	}
+
+	if b := goCmd(t, dir, "build", "./..."); b.ExitCode != 0 {
+		t.Fatalf("fixed module does not build: %s\n%s\n%s", b, after["store/config.go"], after["store/state.go"])
+	}
+	if v := goCmd(t, dir, "vet", "./..."); v.ExitCode != 0 {
+		t.Errorf("fixed module fails the standard go vet: %s", v)
+	}
+	if again := lint(t, dir, "./..."); again.ExitCode != 0 || again.Stderr != "" || again.Stdout != "" {
+		t.Errorf("second lint after -fix: want exit code 0 and no output, got %s", again)
+	}
+}
+
+// TestFixDiff checks that -fix -diff prints the fixes as a unified diff and
+// leaves every file as it was.
+func TestFixDiff(t *testing.T) {
+	t.Parallel()
+	dir := newModule(t, fixable)
+	before := e2e.Snapshot(t, dir)
+
+	res := lint(t, dir, "-fix", "-diff", "./...")
+	if res.ExitCode != 0 {
+		t.Fatalf("-fix -diff: want exit code 0, got %s", res)
+	}
+	for _, want := range []string{
+		"--- ", "+++ ", "@@ ",
+		"-\treturn os.WriteFile(\"config.json\", data, 0o644)",
+		"+\treturn atomicfs.WriteFile(\"config.json\", data, 0o644)",
+		"-\treturn ioutil.WriteFile(",
+		"+\treturn atomicfs.WriteFile(filepath.Join(dir, \"state.json\"), data, 0o600)",
+		"+\t" + atomicfsImport,
+	} {
+		if !strings.Contains(res.Stdout, want) {
+			t.Errorf("diff lacks %q:\n%s", want, res.Stdout)
+		}
+	}
+	if after := e2e.Snapshot(t, dir); !maps.Equal(before, after) {
+		t.Errorf("-fix -diff changed files on disk")
+	}
+}
