@@ -73,11 +73,15 @@
 //
 // # Exit codes
 //
-//	0  no diagnostics; also after -fix applied every fix, and always with
-//	   -json unless the run failed
-//	1  the run failed: usage error, packages that do not load or do not
-//	   type-check, an analysis error, or fixes that conflict
-//	3  diagnostics were reported
+//	0  nothing reported; also after -fix applied every fix, and with -json
+//	   (which prints diagnostics as data) unless the run failed
+//	1  the run failed: no packages named, packages that do not load or do
+//	   not type-check, an analysis error, or fixes that could not all be
+//	   applied
+//	2  an unknown flag or an invalid flag value, such as an empty
+//	   -extensions list
+//	3  diagnostics were reported (this wins over 1: diagnostics found in
+//	   packages with type errors are still reported)
 //
 // # Under go vet
 //

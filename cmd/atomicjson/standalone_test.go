@@ -84,16 +84,47 @@ func TestStandaloneCleanModule(t *testing.T) {
 	}
 }
 
-// TestStandaloneLoadError checks that a package that does not compile is a
-// failure (exit code 1) rather than a clean result.
-func TestStandaloneLoadError(t *testing.T) {
+// TestStandaloneTypeErrors checks packages that do not type-check: the
+// type error is printed and fails the run (exit code 1), yet a violation in
+// such a package is still found and reported (exit code 3 wins).
+func TestStandaloneTypeErrors(t *testing.T) {
 	t.Parallel()
-	dir := newModule(t, map[string]string{"broken/broken.go": "package broken\n\nfunc f() { undefined() }\n"})
-	res := lint(t, dir, "./...")
-	if res.ExitCode != 1 {
-		t.Fatalf("want exit code 1 for a package with type errors, got %s", res)
+	dir := newModule(t, map[string]string{
+		"broken/broken.go": "package broken\n\nfunc f() { undefined() }\n",
+		"bad/bad.go":       violation + "\nvar _ int = \"not an int\"\n",
+	})
+
+	res := lint(t, dir, "./broken")
+	if res.ExitCode != 1 || !strings.Contains(res.Stderr, "undefined") {
+		t.Errorf("type error only: want exit code 1 and the error on stderr, got %s", res)
 	}
-	if !strings.Contains(res.Stderr, "undefined") {
-		t.Errorf("stderr does not name the type error:\n%s", res.Stderr)
+
+	res = lint(t, dir, "./bad")
+	if res.ExitCode != 3 || !strings.Contains(res.Stderr, "cannot use") {
+		t.Errorf("type error and violation: want exit code 3 and the type error, got %s", res)
+	}
+	if !configDiag.MatchString(res.Stderr) {
+		t.Errorf("the violation in a package with a type error is not reported:\n%s", res.Stderr)
+	}
+}
+
+// TestUsage checks the exit codes doc.go documents for misuse.
+func TestUsage(t *testing.T) {
+	t.Parallel()
+	dir := newModule(t, map[string]string{"clean/clean.go": clean})
+	for _, tc := range []struct {
+		args []string
+		code int
+		want string // on stderr
+	}{
+		{nil, 1, "Usage: atomicjson"},
+		{[]string{"-no-such-flag", "./..."}, 2, "-no-such-flag"},
+		{[]string{"-extensions=", "./..."}, 2, "-extensions"},
+		{[]string{"./nosuchdir"}, 1, "nosuchdir"},
+	} {
+		res := lint(t, dir, tc.args...)
+		if res.ExitCode != tc.code || !strings.Contains(res.Stderr, tc.want) {
+			t.Errorf("atomicjson %s: want exit code %d and %q on stderr, got %s", strings.Join(tc.args, " "), tc.code, tc.want, res)
+		}
 	}
 }
