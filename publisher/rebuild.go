@@ -186,7 +186,8 @@ type RecoverReport struct {
 
 // Recover repairs a content index that is missing or does not parse: it restores the backup if the
 // backup parses and matches the post files' checksums exactly, and rebuilds from the post files
-// otherwise. A corrupt index is kept in the quarantine directory. A valid index is left alone.
+// otherwise. A corrupt index is kept in the quarantine directory; so is a corrupt backup, which is
+// replaced by a copy of the recovered index. A valid index is left alone.
 func (s *Store) Recover(ctx context.Context) (RecoverReport, error) {
 	rec := &lockRecorder{}
 	var rep RecoverReport
@@ -224,6 +225,7 @@ func (s *Store) recoverIndex(old []byte) ([]byte, RecoverReport, error) {
 	}
 
 	var data []byte
+	replaceBackup := false
 	backup, err := s.readFile(BackupFile)
 	if err != nil {
 		return nil, rep, err
@@ -234,6 +236,13 @@ func (s *Store) recoverIndex(old []byte) ([]byte, RecoverReport, error) {
 		rep.Reason += "; there is no backup"
 	case berr != nil:
 		rep.Reason += "; the backup is unusable: " + berr.Error()
+		// A corrupt backup protects nothing: set it aside, and back up the recovered index below.
+		q, err := s.quarantine(BackupFile, berr.Error())
+		if err != nil {
+			return nil, rep, err
+		}
+		rep.Quarantined = append(rep.Quarantined, q)
+		replaceBackup = true
 	default:
 		if diff := matchPosts(bidx, posts); diff != "" {
 			rep.Reason += "; the backup does not match the post files: " + diff
@@ -246,6 +255,11 @@ func (s *Store) recoverIndex(old []byte) ([]byte, RecoverReport, error) {
 		idx := buildIndex(posts)
 		rep.Action, rep.Posts = RecoverRebuilt, len(idx.Posts)
 		if data, err = idx.encode(); err != nil {
+			return nil, rep, err
+		}
+	}
+	if replaceBackup {
+		if err := s.backup(data); err != nil {
 			return nil, rep, err
 		}
 	}

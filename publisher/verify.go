@@ -81,9 +81,9 @@ func (s *Store) withRootLocks(ctx context.Context, fn func(rec *lockRecorder, lo
 	rec := &lockRecorder{}
 	err = fn(rec, locked)
 	if locked {
-		if lerr := s.recordLocks(context.WithoutCancel(ctx), rec); err == nil {
-			err = lerr
-		}
+		// A lock metrics file that cannot be updated is itself a problem Verify reports and Repair
+		// fixes; it must not stop the checking and repairing.
+		_ = s.recordLocks(context.WithoutCancel(ctx), rec)
 	}
 	return err
 }
