@@ -38,7 +38,7 @@ func TestHelperFlag(t *testing.T) {
 	t.Parallel()
 	dir := newModule(t, ownHelper)
 	const helper = "-helper=" + modPath + "/safefs"
-	appDiag := regexp.MustCompile(`(?m)^\S*app/app\.go:7:\d+: os\.WriteFile writes "config\.json" non-atomically`)
+	appDiag := regexp.MustCompile(`(?m)^.*app/app\.go:7:\d+: os\.WriteFile writes "config\.json" non-atomically`)
 
 	res := lint(t, dir, helper, "./...")
 	if res.ExitCode != 3 || !appDiag.MatchString(res.Stderr) || len(diagLines(res.Stderr)) != 1 {

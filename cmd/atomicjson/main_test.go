@@ -74,7 +74,7 @@ func Save(data []byte) error {
 // configDiag matches the diagnostic for violation's write, as printed in
 // text form: file:line:column, then the message, which starts with the
 // sink's name and the constant path.
-var configDiag = regexp.MustCompile(`(?m)^\S*bad/bad\.go:7:\d+: os\.WriteFile writes "config\.json" non-atomically`)
+var configDiag = regexp.MustCompile(`(?m)^.*bad/bad\.go:7:\d+: os\.WriteFile writes "config\.json" non-atomically`)
 
 // newModule writes a throwaway module holding files and returns its directory.
 func newModule(t *testing.T, files map[string]string) string {
@@ -113,7 +113,7 @@ func diagLines(out string) []string {
 	return diags
 }
 
-var diagLine = regexp.MustCompile(`^\S+\.go:\d+:\d+: `)
+var diagLine = regexp.MustCompile(`^.+\.go:\d+:\d+: `)
 
 // jsonDiag is one diagnostic of the -json output.
 type jsonDiag struct {

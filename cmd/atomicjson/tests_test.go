@@ -25,7 +25,7 @@ func TestGolden(t *testing.T) {
 }
 `,
 	})
-	want := regexp.MustCompile(`(?m)^\S*fixture/fixture_test\.go:9:\d+: os\.WriteFile writes "golden\.json" non-atomically`)
+	want := regexp.MustCompile(`(?m)^.*fixture/fixture_test\.go:9:\d+: os\.WriteFile writes "golden\.json" non-atomically`)
 
 	if res := lint(t, dir, "./..."); res.ExitCode != 0 || res.Stderr != "" {
 		t.Errorf("standalone, default: want exit code 0 and no output, got %s", res)

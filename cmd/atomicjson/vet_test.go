@@ -48,7 +48,7 @@ func Save(data []byte) error {
 }
 `
 
-var geoDiag = regexp.MustCompile(`(?m)^\S*geo/geo\.go:7:\d+: os\.WriteFile writes "map\.geojson" non-atomically`)
+var geoDiag = regexp.MustCompile(`(?m)^.*geo/geo\.go:7:\d+: os\.WriteFile writes "map\.geojson" non-atomically`)
 
 // TestVetFlags passes an analyzer flag through go vet and proves that go
 // vet's result cache, keyed on the tool's flags, never replays a result
@@ -133,7 +133,7 @@ func Save(data []byte) error {
 	})
 	// The diagnostic is on the call of the wrapper, line 10 of app.go, and
 	// names the wrapper; the README.txt call on line 7 is not JSON.
-	want := regexp.MustCompile(`(?m)^\S*app/app\.go:10:\d+: \S*Put\b.*non-atomically`)
+	want := regexp.MustCompile(`(?m)^.*app/app\.go:10:\d+: \S*Put\b.*non-atomically`)
 
 	res := vet(t, dir, "./...")
 	if res.ExitCode != 1 || !want.MatchString(res.Stderr) {
