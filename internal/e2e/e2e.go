@@ -219,3 +219,20 @@ func TrackInputs(t testing.TB, dir string) {
 func isGoInput(name string) bool {
 	return strings.HasSuffix(name, ".go") || name == "go.mod" || name == "go.sum"
 }
+
+// LookPath returns the path of the external program name, as exec.LookPath
+// finds it. When it is missing, the test is skipped with a message naming
+// the program, except under CI (CI=true), where every tool a test needs is
+// installed and a missing one fails the test.
+func LookPath(t testing.TB, name string) string {
+	t.Helper()
+	path, err := exec.LookPath(name)
+	if err == nil {
+		return path
+	}
+	if os.Getenv("CI") == "true" {
+		t.Fatalf("%s is required with CI=true: %v", name, err)
+	}
+	t.Skipf("skipping: %s is not installed (%v); CI=true makes this a failure", name, err)
+	return ""
+}
