@@ -142,13 +142,13 @@ func (s *Store) recordPublish(ctx context.Context, rec *lockRecorder, code Code,
 		if err := decodeMetrics(old, &m, MetricsFile); err != nil {
 			return nil, err
 		}
+		if m.Failures == nil {
+			m.Failures = map[Code]uint64{}
+		}
 		m.Attempts++
 		if code == "" {
 			m.Successes++
 		} else {
-			if m.Failures == nil {
-				m.Failures = map[Code]uint64{}
-			}
 			m.Failures[code]++
 		}
 		m.Duration.observe(d)
@@ -203,6 +203,9 @@ func (s *Store) Metrics() (Metrics, error) {
 	}
 	if err != nil {
 		return Metrics{}, &Error{Op: "metrics", Code: CodeMetrics, Err: err}
+	}
+	if m.Failures == nil {
+		m.Failures = map[Code]uint64{}
 	}
 	m.Duration.normalize()
 	return m, nil

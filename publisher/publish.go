@@ -26,9 +26,12 @@ type Result struct {
 	Path   string // the post file, relative to the root
 }
 
-// Publish validates p and publishes it: it writes the post file, then, under the index lock, backs
-// up the content index and upserts the post's entry; it then marks the topic published (or failed,
-// with the error's Code) and records the attempt in the metrics.
+// Publish validates p and publishes it: under the index's cross-process lock it writes the post
+// file, backs up the content index and upserts the post's entry; it then marks the topic published
+// (or failed, with the error's Code), records the attempt in the metrics, and adds the lock
+// statistics to the lock metrics, each with its own locked read-modify-write. ctx bounds the lock
+// waits of the publish itself; the bookkeeping runs even if ctx is canceled, so no attempt goes
+// uncounted.
 //
 // An invalid post returns a *ValidationError and writes nothing at all. Publishing the same content
 // again is idempotent (Unchanged); publishing new content under an existing slug keeps publishedAt

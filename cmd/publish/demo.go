@@ -7,9 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"time"
 
-	"github.com/atomicjson/atomicjson/atomicfs"
 	"github.com/atomicjson/atomicjson/publisher"
 )
 
@@ -100,10 +98,11 @@ func (c *cli) demo(st *publisher.Store) error {
 		fmt.Fprintf(w, "rejected: %v\n", err)
 	}
 
-	step("simulate a crash: a post file written, the process killed before its index entry")
-	if err := c.demoCrash(st); err != nil {
+	step("lose the content index (as a bad disk or a stray rm would); verify, repair")
+	if err := os.Remove(filepath.Join(st.Root(), filepath.FromSlash(publisher.IndexFile))); err != nil {
 		return err
 	}
+	fmt.Fprintf(w, "removed %s\n", publisher.IndexFile)
 	rep, err := st.Verify(c.ctx)
 	if err != nil {
 		return err
@@ -151,22 +150,5 @@ func (c *cli) demo(st *publisher.Store) error {
 	printMetrics(w, m, lm)
 
 	fmt.Fprintf(w, "\nexplore: publish -root %s verify | list | topics | metrics -json\n", st.Root())
-	return nil
-}
-
-// demoCrash leaves the state a publisher killed between writing a post file and indexing it would
-// leave: the post file exists, written atomically, and the index does not mention it.
-func (c *cli) demoCrash(st *publisher.Store) error {
-	p := publisher.StoredPost{
-		Post: publisher.Post{Slug: "interrupted", Title: "Interrupted", Topic: "durability",
-			Body: "Published by a process that was killed before it updated the index."},
-	}
-	p.PublishedAt = time.Now().UTC().Round(0)
-	p.UpdatedAt = p.PublishedAt
-	path := filepath.Join(st.Root(), filepath.FromSlash(publisher.PostPath(p.Slug)))
-	if err := atomicfs.WriteJSON(path, p, 0o644, atomicfs.WithIndent("", "  ")); err != nil {
-		return err
-	}
-	fmt.Fprintf(c.stdout, "wrote %s without indexing it\n", publisher.PostPath(p.Slug))
 	return nil
 }

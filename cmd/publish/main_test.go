@@ -241,7 +241,7 @@ func TestDemo(t *testing.T) {
 		t.Fatalf("demo: %+v", r)
 	}
 	for _, want := range []string{"created   hello-world", "unchanged hello-world", "updated   hello-world",
-		"rejected: invalid post: slug", "post-not-indexed", "indexed-post", "verify: ok=true", "unpublished kill-dash-nine",
+		"rejected: invalid post: slug", "index-missing", "rebuilt", "verify: ok=true", "unpublished kill-dash-nine",
 		"publish successes"} {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("demo output lacks %q:\n%s", want, r.stdout)
