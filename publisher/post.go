@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"regexp"
 	"slices"
 	"strings"
@@ -178,13 +179,15 @@ func encodePost(sp StoredPost) ([]byte, error) {
 }
 
 // decodeStoredPost parses a post file named for slug. Any defect (bad JSON, a failed validation, a
-// slug that differs from the file name, missing times) makes the file corrupt.
-func decodeStoredPost(data []byte, slug string, maxSize int) (StoredPost, error) {
+// slug that differs from the file name, missing times) makes the file corrupt. The size limit is
+// not applied: it guards what may be published, and a post published under a larger limit is
+// still valid content that must never be quarantined.
+func decodeStoredPost(data []byte, slug string) (StoredPost, error) {
 	var sp StoredPost
 	if err := decodeStrict(data, &sp); err != nil {
 		return StoredPost{}, err
 	}
-	if err := sp.Post.validate(maxSize); err != nil {
+	if err := sp.Post.validate(math.MaxInt); err != nil {
 		return StoredPost{}, err
 	}
 	if sp.Slug != slug {

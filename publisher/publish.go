@@ -146,7 +146,7 @@ func (s *Store) readPost(slug string) (StoredPost, []byte, error) {
 	if err != nil {
 		return StoredPost{}, nil, err
 	}
-	sp, err := decodeStoredPost(data, slug, s.maxPostSize)
+	sp, err := decodeStoredPost(data, slug)
 	return sp, data, err
 }
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 )
@@ -255,5 +256,24 @@ func TestSummary(t *testing.T) {
 		if b.Count != want[b.Le] {
 			t.Errorf("bucket %s = %d, want %d", b.Le, b.Count, want[b.Le])
 		}
+	}
+}
+
+func TestSizeLimitAppliesToPublishingOnly(t *testing.T) {
+	big := newStore(t)
+	mustPublish(t, big, post("large", "go", strings.Repeat("x", 2000)))
+	small, err := Open(big.Root(), WithMaxPostSize(1000))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = small.Publish(context.Background(), post("large-2", "go", strings.Repeat("x", 2000)))
+	var ve *ValidationError
+	if !errors.As(err, &ve) || ve.Field != "body" || !strings.Contains(ve.Reason, "over the limit of 1000") {
+		t.Fatalf("Publish over the limit: %v", err)
+	}
+	// A post published under a larger limit stays valid content: Repair leaves it alone.
+	rep, err := small.Repair(context.Background())
+	if err != nil || len(rep.Changes) != 0 || !rep.OK() {
+		t.Fatalf("Repair = %+v, %v", rep, err)
 	}
 }
