@@ -1,0 +1,17 @@
+package analyzer_test
+
+import (
+	"path/filepath"
+	"testing"
+
+	"golang.org/x/tools/go/analysis/analysistest"
+
+	"github.com/atomicjson/atomicjson/analyzer"
+)
+
+// testdata is the top-level testdata directory of the module (GOPATH layout).
+func testdata() string { return filepath.Join(analysistest.TestData(), "..", "..", "testdata") }
+
+func TestPaths(t *testing.T) {
+	analysistest.Run(t, testdata(), analyzer.Analyzer, "paths")
+}

@@ -1,0 +1,181 @@
+package analyzer
+
+import (
+	"fmt"
+	"go/ast"
+	"go/constant"
+	"go/types"
+	"path"
+	"strconv"
+
+	"golang.org/x/tools/go/analysis"
+)
+
+// scanUnit checks the calls of one declaration; it reports whether it
+// exported a new wrapper fact.
+func (c *checker) scanUnit(u *unit) bool {
+	changed := false
+	for _, call := range u.calls {
+		fn := c.callee(u, call)
+		if fn == nil {
+			continue
+		}
+		if s, ok := sinks[funcKey(fn)]; ok {
+			changed = c.checkSink(u, call, fn, s) || changed
+		} else if isFunc(fn, "os", "Rename") {
+			changed = c.checkRename(u, call) || changed
+		} else if fn.Pkg() != nil {
+			var wf wrapperFact
+			if c.pass.ImportObjectFact(fn, &wf) {
+				changed = c.checkWrapperCall(u, call, fn, &wf) || changed
+			}
+		}
+	}
+	return changed
+}
+
+// checkSink checks a direct call of a sink.
+func (c *checker) checkSink(u *unit, call *ast.CallExpr, fn *types.Func, s sink) bool {
+	if len(call.Args) <= s.path || (s.data >= 0 && len(call.Args) <= s.data) {
+		return false
+	}
+	if s.kind == openFile && (len(call.Args) < 2 || !openFlagsTruncate(c.pass.TypesInfo, fn.Pkg(), call.Args[1])) {
+		return false
+	}
+	if c.renamedTemp(u, call) {
+		return false // the temp file of a rename: checkRename decides
+	}
+	pathArg := call.Args[s.path]
+	ts := c.tails(u, pathArg, 0)
+	var ev string
+	if _, ext, ok := c.jsonTail(ts); ok {
+		ev = "path ends in " + ext
+	}
+	dataParam := -1
+	if ev == "" && s.data >= 0 {
+		ev, dataParam = c.dataEvidence(u, call.Args[s.data], 0)
+	}
+	if ev == "" && s.kind != writeFile {
+		ev = c.fileEvidence(u, call)
+	}
+	if ev != "" {
+		cure := "use " + c.helperName() + ".WriteFile"
+		if s.kind != writeFile {
+			cure = "use " + c.helperName() + ".WriteJSON, or " + c.helperName() + ".Create and Commit"
+		}
+		msg := fmt.Sprintf("%s writes %s non-atomically: %s; %s: temp file, fsync, verify, rename",
+			s.name, c.describePath(u, pathArg), ev, cure)
+		c.addDiag(u, call, msg, c.planFix(u, call, fn, s))
+		return false
+	}
+	return c.exportWrapper(u, wrapperFact{Sink: s.name, PathParam: paramTail(ts), DataParam: dataParam})
+}
+
+// checkWrapperCall checks a call of a function with a wrapper fact, with the
+// arguments it passes.
+func (c *checker) checkWrapperCall(u *unit, call *ast.CallExpr, fn *types.Func, wf *wrapperFact) bool {
+	pathArg, dataArg := c.argAt(call, fn, wf.PathParam), c.argAt(call, fn, wf.DataParam)
+	var ev, which string
+	pathParam, dataParam := -1, -1
+	if pathArg != nil {
+		ts := c.tails(u, pathArg, 0)
+		if _, ext, ok := c.jsonTail(ts); ok {
+			ev, which = "path ends in "+ext, "path"
+		}
+		pathParam = paramTail(ts)
+	}
+	if ev == "" && dataArg != nil {
+		if e, p := c.dataEvidence(u, dataArg, 0); e != "" {
+			ev, which = e, "data"
+		} else {
+			dataParam = p
+		}
+	}
+	if ev != "" {
+		how := "non-atomically"
+		if wf.Sink == "os.Rename" {
+			how = "by renaming a temp file over it without fsync"
+		}
+		msg := fmt.Sprintf("%s writes its %s argument %s: %s; use %s.WriteFile: temp file, fsync, verify, rename",
+			funcName(fn), which, how, ev, c.helperName())
+		c.addDiag(u, call, msg, nil)
+		return false
+	}
+	return c.exportWrapper(u, wrapperFact{Sink: wf.Sink, PathParam: pathParam, DataParam: dataParam})
+}
+
+// argAt returns the argument of call that binds parameter i of fn, or nil.
+func (c *checker) argAt(call *ast.CallExpr, fn *types.Func, i int) ast.Expr {
+	if i < 0 {
+		return nil
+	}
+	if sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr); ok {
+		if s := c.pass.TypesInfo.Selections[sel]; s != nil && s.Kind() == types.MethodExpr {
+			i++ // T.M(recv, args...)
+		}
+	}
+	if i >= len(call.Args) || call.Ellipsis.IsValid() {
+		return nil
+	}
+	return call.Args[i]
+}
+
+// exportWrapper exports (or widens) the wrapper fact of u's function when a
+// parameter reaches a sink; it reports whether the fact is new.
+func (c *checker) exportWrapper(u *unit, wf wrapperFact) bool {
+	if u.fn == nil || (wf.PathParam < 0 && wf.DataParam < 0) {
+		return false
+	}
+	var old wrapperFact
+	if c.pass.ImportObjectFact(u.fn, &old) {
+		if old.PathParam >= 0 || wf.PathParam < 0 {
+			wf.PathParam = old.PathParam
+		}
+		if old.DataParam >= 0 || wf.DataParam < 0 {
+			wf.DataParam = old.DataParam
+		}
+		wf.Sink = old.Sink
+		if wf == old {
+			return false
+		}
+	}
+	c.pass.ExportObjectFact(u.fn, &wf)
+	return true
+}
+
+// addDiag records a finding at call.
+func (c *checker) addDiag(u *unit, call *ast.CallExpr, msg string, fix *fixPlan) {
+	c.diags = append(c.diags, diag{
+		d:   analysis.Diagnostic{Pos: call.Pos(), End: call.End(), Message: msg},
+		fix: fix,
+	})
+}
+
+// describePath shows the path in a message: its value when constant, else
+// the expression when short.
+func (c *checker) describePath(u *unit, e ast.Expr) string {
+	if tv, ok := c.pass.TypesInfo.Types[e]; ok && tv.Value != nil && tv.Value.Kind() == constant.String {
+		return strconv.Quote(constant.StringVal(tv.Value))
+	}
+	if s := types.ExprString(e); len(s) <= 40 {
+		return s
+	}
+	return "its target"
+}
+
+// helperName is the package name of the helper, as written in messages.
+func (c *checker) helperName() string { return path.Base(c.cfg.helper) }
+
+// funcName names a function or method for messages.
+func funcName(fn *types.Func) string {
+	if recv := fn.Signature().Recv(); recv != nil {
+		t := recv.Type()
+		if p, ok := t.(*types.Pointer); ok {
+			t = p.Elem()
+		}
+		if n, ok := t.(*types.Named); ok {
+			return n.Obj().Name() + "." + fn.Name()
+		}
+	}
+	return fn.Name()
+}

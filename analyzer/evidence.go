@@ -1,0 +1,159 @@
+package analyzer
+
+import (
+	"go/ast"
+	"go/types"
+)
+
+// dataEvidence says whether the byte slice (or string) e comes from
+// encoding/json, naming the producer ("data from json.Marshal"), or else
+// which parameter of the unit's function it is (-1 if none).
+func (c *checker) dataEvidence(u *unit, e ast.Expr, depth int) (string, int) {
+	if depth > maxDepth || e == nil {
+		return "", -1
+	}
+	info := c.pass.TypesInfo
+	switch e := e.(type) {
+	case *ast.ParenExpr:
+		return c.dataEvidence(u, e.X, depth+1)
+	case *ast.SliceExpr:
+		return c.dataEvidence(u, e.X, depth+1)
+	case *ast.Ident:
+		v, ok := info.Uses[e].(*types.Var)
+		if !ok || u == nil {
+			return "", -1
+		}
+		if i, ok := u.params[v]; ok {
+			return "", i
+		}
+		for _, r := range u.assigns[v] {
+			if r.index >= 0 {
+				if call, ok := ast.Unparen(r.expr).(*ast.CallExpr); ok && r.index == 0 {
+					if ev := c.jsonProducer(u, call); ev != "" {
+						return ev, -1
+					}
+				}
+				continue
+			}
+			if ev, _ := c.dataEvidence(u, r.expr, depth+1); ev != "" {
+				return ev, -1
+			}
+		}
+	case *ast.CallExpr:
+		if tv, ok := info.Types[e.Fun]; ok && tv.IsType() {
+			if len(e.Args) == 1 {
+				return c.dataEvidence(u, e.Args[0], depth+1) // []byte(s), string(b)
+			}
+			return "", -1
+		}
+		if id, ok := ast.Unparen(e.Fun).(*ast.Ident); ok && len(e.Args) > 0 {
+			if b, ok := info.Uses[id].(*types.Builtin); ok && b.Name() == "append" {
+				return c.dataEvidence(u, e.Args[0], depth+1)
+			}
+		}
+		return c.jsonProducer(u, e), -1
+	}
+	return "", -1
+}
+
+// jsonProducer names the encoding/json call that produced the bytes returned
+// by call: json.Marshal, json.MarshalIndent, or buf.Bytes()/buf.String() of
+// a buffer written by a json.Encoder, json.Indent or json.Compact.
+func (c *checker) jsonProducer(u *unit, call *ast.CallExpr) string {
+	fn := c.callee(u, call)
+	if fn == nil {
+		return ""
+	}
+	if isFunc(fn, "encoding/json", "Marshal") || isFunc(fn, "encoding/json", "MarshalIndent") {
+		return "data from json." + fn.Name()
+	}
+	if isMethod(fn, "bytes", "Buffer", "Bytes") || isMethod(fn, "bytes", "Buffer", "String") {
+		if sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr); ok && u != nil {
+			if obj := identObj(c.pass.TypesInfo, sel.X); obj != nil {
+				if ev := c.encoderRoots(u)[obj]; ev != "" {
+					return "data from " + ev
+				}
+			}
+		}
+	}
+	return ""
+}
+
+// encoderRoots returns the variables of u whose value reaches a json
+// encoder (json.NewEncoder's writer, directly or through bufio.NewWriter or
+// io.MultiWriter) or receives json.Indent/json.Compact output, each with the
+// evidence that names the encoder.
+func (c *checker) encoderRoots(u *unit) map[types.Object]string {
+	if u.encRoots != nil {
+		return u.encRoots
+	}
+	u.encRoots = make(map[types.Object]string)
+	for _, call := range u.calls {
+		fn := c.callee(u, call)
+		if fn == nil || fn.Pkg() == nil || fn.Pkg().Path() != "encoding/json" || len(call.Args) == 0 {
+			continue
+		}
+		switch fn.Name() {
+		case "NewEncoder":
+			c.markRoots(u, call.Args[0], "json.NewEncoder", 0)
+		case "Indent", "Compact":
+			c.markRoots(u, call.Args[0], "json."+fn.Name(), 0)
+		}
+	}
+	return u.encRoots
+}
+
+// markRoots marks the variables that writer expression e is built from.
+func (c *checker) markRoots(u *unit, e ast.Expr, ev string, depth int) {
+	if depth > maxDepth {
+		return
+	}
+	info := c.pass.TypesInfo
+	if obj := identObj(info, e); obj != nil {
+		if _, seen := u.encRoots[obj]; seen {
+			return
+		}
+		u.encRoots[obj] = ev
+		for _, r := range u.assigns[obj] {
+			if r.index <= 0 {
+				c.markRoots(u, r.expr, ev, depth+1)
+			}
+		}
+		return
+	}
+	call, ok := ast.Unparen(e).(*ast.CallExpr)
+	if !ok {
+		return
+	}
+	fn := c.callee(u, call)
+	switch {
+	case isFunc(fn, "bufio", "NewWriter"), isFunc(fn, "bufio", "NewWriterSize"):
+		c.markRoots(u, call.Args[0], ev, depth+1)
+	case isFunc(fn, "io", "MultiWriter"):
+		for _, a := range call.Args {
+			c.markRoots(u, a, ev, depth+1)
+		}
+	}
+}
+
+// fileEvidence says whether the *os.File that call (os.Create, os.OpenFile)
+// returns is written with JSON: fed to a json.Encoder, or written with
+// f.Write/f.WriteString of JSON bytes.
+func (c *checker) fileEvidence(u *unit, call *ast.CallExpr) string {
+	f := u.dest[call]
+	if f == nil {
+		return ""
+	}
+	if ev := c.encoderRoots(u)[f]; ev == "json.NewEncoder" {
+		return "file fed to json.NewEncoder"
+	}
+	for _, m := range u.methods[f] {
+		fn := c.callee(u, m)
+		if (isMethod(fn, "os", "File", "Write") || isMethod(fn, "os", "File", "WriteString")) && len(m.Args) == 1 {
+			if ev, _ := c.dataEvidence(u, m.Args[0], 0); ev != "" {
+				return ev
+			}
+		}
+	}
+	return ""
+}

@@ -1,0 +1,285 @@
+package analyzer
+
+import (
+	"go/ast"
+	"go/constant"
+	"go/token"
+	"go/types"
+	"strings"
+)
+
+// A tail is what is known about the end of a string value: its suffix s,
+// which is the whole value when whole is set, or which follows the value of
+// parameter param (>= 0) of the enclosing function.
+type tail struct {
+	s     string
+	whole bool
+	param int
+}
+
+const (
+	maxDepth = 8  // how far a value is followed back
+	maxTails = 16 // how many alternative values are kept
+)
+
+// tails returns the known tails of the string expression e in unit u: one
+// per way the value can be produced (any assignment of a local variable, as
+// a phi node would merge them).
+func (c *checker) tails(u *unit, e ast.Expr, depth int) []tail {
+	if depth > maxDepth || e == nil {
+		return nil
+	}
+	info := c.pass.TypesInfo
+	if tv, ok := info.Types[e]; ok && tv.Value != nil {
+		if tv.Value.Kind() == constant.String {
+			return []tail{{s: constant.StringVal(tv.Value), whole: true, param: -1}}
+		}
+		return nil
+	}
+	switch e := e.(type) {
+	case *ast.ParenExpr:
+		return c.tails(u, e.X, depth+1)
+	case *ast.BinaryExpr:
+		if e.Op != token.ADD {
+			return nil
+		}
+		return concat(c.tails(u, e.X, depth+1), c.tails(u, e.Y, depth+1))
+	case *ast.Ident:
+		return c.varTails(u, info.Uses[e], depth)
+	case *ast.SelectorExpr:
+		s := info.Selections[e]
+		if s == nil || s.Kind() != types.FieldVal || u == nil {
+			return nil
+		}
+		v := identObj(info, e.X)
+		f, _ := s.Obj().(*types.Var)
+		var out []tail
+		for _, x := range u.fields[fieldKey{v, f}] {
+			out = appendTails(out, c.tails(u, x, depth+1)...)
+		}
+		return out
+	case *ast.CallExpr:
+		return c.callTails(u, e, 0, depth)
+	}
+	return nil
+}
+
+// varTails returns the tails of the variable obj.
+func (c *checker) varTails(u *unit, obj types.Object, depth int) []tail {
+	v, ok := obj.(*types.Var)
+	if !ok {
+		return nil
+	}
+	if c.isPkgVar(v) {
+		if c.pkgVarReassigned(v) {
+			return nil
+		}
+		return c.tails(nil, c.pkgVarInit(v), depth+1)
+	}
+	if u == nil {
+		return nil
+	}
+	if i, ok := u.params[v]; ok {
+		return []tail{{param: i}}
+	}
+	var out []tail
+	for _, r := range u.assigns[v] {
+		var ts []tail
+		if r.index >= 0 {
+			if call, ok := ast.Unparen(r.expr).(*ast.CallExpr); ok {
+				ts = c.callTails(u, call, r.index, depth+1)
+			}
+		} else {
+			ts = c.tails(u, r.expr, depth+1)
+		}
+		if r.add {
+			ts = concat([]tail{{param: -1}}, ts)
+		}
+		out = appendTails(out, ts...)
+	}
+	return out
+}
+
+// callTails returns the tails of result index of call.
+func (c *checker) callTails(u *unit, call *ast.CallExpr, index, depth int) []tail {
+	info := c.pass.TypesInfo
+	if tv, ok := info.Types[call.Fun]; ok && tv.IsType() {
+		if len(call.Args) == 1 && index == 0 {
+			return c.tails(u, call.Args[0], depth+1) // string(x)
+		}
+		return nil
+	}
+	fn := c.callee(u, call)
+	if fn == nil {
+		return nil
+	}
+	last := func() ast.Expr {
+		if len(call.Args) == 0 || call.Ellipsis.IsValid() {
+			return nil
+		}
+		return call.Args[len(call.Args)-1]
+	}
+	suffixOf := func(ts []tail) []tail { // the value ends with ts but may have a prefix
+		for i := range ts {
+			if ts[i].param < 0 {
+				ts[i].whole = false
+			}
+		}
+		return ts
+	}
+	switch k := funcKey(fn); k {
+	case [2]string{"path/filepath", "Join"}, [2]string{"path", "Join"}:
+		if index == 0 {
+			return suffixOf(c.tails(u, last(), depth+1))
+		}
+	case [2]string{"path/filepath", "Clean"}, [2]string{"path", "Clean"},
+		[2]string{"path/filepath", "Abs"}, [2]string{"path/filepath", "FromSlash"},
+		[2]string{"path/filepath", "ToSlash"}:
+		if index == 0 && len(call.Args) == 1 {
+			return suffixOf(c.tails(u, call.Args[0], depth+1))
+		}
+	case [2]string{"fmt", "Sprintf"}:
+		if index == 0 && len(call.Args) > 0 && !call.Ellipsis.IsValid() {
+			return c.sprintfTails(u, call, depth)
+		}
+	case [2]string{"fmt", "Sprint"}:
+		if index == 0 {
+			if l := last(); l != nil && isString(info.TypeOf(l)) {
+				return suffixOf(c.tails(u, l, depth+1))
+			}
+		}
+	case [2]string{"strings", "Join"}:
+		if index == 0 && len(call.Args) == 2 {
+			if lit, ok := ast.Unparen(call.Args[0]).(*ast.CompositeLit); ok && len(lit.Elts) > 0 {
+				if _, kv := lit.Elts[len(lit.Elts)-1].(*ast.KeyValueExpr); !kv {
+					return suffixOf(c.tails(u, lit.Elts[len(lit.Elts)-1], depth+1))
+				}
+			}
+		}
+	default:
+		var f pathFact
+		if c.importPathFact(fn, &f) && f.Result == index {
+			return []tail{{s: f.Tail, param: -1}}
+		}
+	}
+	return nil
+}
+
+// sprintfTails handles fmt.Sprintf with a constant format: the text after
+// the last verb, or the tail of the last operand when the format ends in %s
+// or %v.
+func (c *checker) sprintfTails(u *unit, call *ast.CallExpr, depth int) []tail {
+	tv, ok := c.pass.TypesInfo.Types[call.Args[0]]
+	if !ok || tv.Value == nil || tv.Value.Kind() != constant.String {
+		return nil
+	}
+	format := constant.StringVal(tv.Value)
+	verbs, lastVerb, rest, indexed := 0, byte(0), format, false
+	for i := 0; i < len(format); i++ {
+		if format[i] != '%' {
+			continue
+		}
+		j := i + 1
+		for j < len(format) && strings.IndexByte("+-# 0123456789.[]*", format[j]) >= 0 {
+			if format[j] == '*' || format[j] == '[' {
+				indexed = true // operands are not in order: only the literal tail counts
+			}
+			j++
+		}
+		if j >= len(format) {
+			return nil
+		}
+		if format[j] != '%' {
+			verbs++
+			lastVerb = format[j]
+		}
+		rest = format[j+1:]
+		i = j
+	}
+	rest = strings.ReplaceAll(rest, "%%", "%")
+	if verbs == 0 {
+		return []tail{{s: strings.ReplaceAll(format, "%%", "%"), whole: true, param: -1}}
+	}
+	if rest != "" {
+		return []tail{{s: rest, param: -1}}
+	}
+	if !indexed && (lastVerb == 's' || lastVerb == 'v') && verbs == len(call.Args)-1 {
+		ts := c.tails(u, call.Args[verbs], depth+1)
+		for i := range ts {
+			ts[i].whole = false
+		}
+		return ts
+	}
+	return nil
+}
+
+// concat returns the tails of x + y.
+func concat(xs, ys []tail) []tail {
+	var out []tail
+	for _, y := range ys {
+		if !y.whole {
+			out = appendTails(out, y)
+			continue
+		}
+		if len(xs) == 0 {
+			out = appendTails(out, tail{s: y.s, param: -1})
+		}
+		for _, x := range xs {
+			out = appendTails(out, tail{s: x.s + y.s, whole: x.whole, param: x.param})
+		}
+	}
+	return out
+}
+
+// appendTails appends ts to out, dropping duplicates and keeping at most maxTails.
+func appendTails(out []tail, ts ...tail) []tail {
+	for _, t := range ts {
+		if len(out) >= maxTails {
+			break
+		}
+		dup := false
+		for _, o := range out {
+			if o == t {
+				dup = true
+				break
+			}
+		}
+		if !dup {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// jsonTail returns the first tail that ends in one of the configured
+// extensions, and the extension.
+func (c *checker) jsonTail(ts []tail) (tail, string, bool) {
+	for _, t := range ts {
+		low := strings.ToLower(t.s)
+		for _, ext := range c.cfg.exts {
+			if strings.HasSuffix(low, ext) {
+				return t, ext, true
+			}
+		}
+	}
+	return tail{}, "", false
+}
+
+// paramTail returns the parameter whose value decides the extension of one
+// of ts (the value ends with the parameter), or -1.
+func paramTail(ts []tail) int {
+	for _, t := range ts {
+		if t.param >= 0 && t.s == "" {
+			return t.param
+		}
+	}
+	return -1
+}
+
+func isString(t types.Type) bool {
+	if t == nil {
+		return false
+	}
+	b, ok := t.Underlying().(*types.Basic)
+	return ok && b.Info()&types.IsString != 0
+}

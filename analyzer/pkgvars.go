@@ -1,0 +1,80 @@
+package analyzer
+
+import (
+	"go/ast"
+	"go/token"
+	"go/types"
+)
+
+// pkgVars records, for the package under analysis, the initializer of each
+// package-level variable and which of them are ever reassigned or have
+// their address taken: only a variable never reassigned has a known value.
+type pkgVars struct {
+	init       map[*types.Var]ast.Expr
+	reassigned map[*types.Var]bool
+}
+
+func (c *checker) isPkgVar(v *types.Var) bool {
+	return v.Pkg() == c.pass.Pkg && v.Parent() == c.pass.Pkg.Scope()
+}
+
+func (c *checker) pkgVarInit(v *types.Var) ast.Expr { return c.vars().init[v] }
+
+func (c *checker) pkgVarReassigned(v *types.Var) bool { return c.vars().reassigned[v] }
+
+// vars scans the package once, on first use.
+func (c *checker) vars() *pkgVars {
+	if c.pv != nil {
+		return c.pv
+	}
+	pv := &pkgVars{init: make(map[*types.Var]ast.Expr), reassigned: make(map[*types.Var]bool)}
+	c.pv = pv
+	info := c.pass.TypesInfo
+	mark := func(e ast.Expr) {
+		if id, ok := ast.Unparen(e).(*ast.Ident); ok {
+			if v, ok := info.Uses[id].(*types.Var); ok && c.isPkgVar(v) {
+				pv.reassigned[v] = true
+			}
+		}
+	}
+	for _, f := range c.pass.Files {
+		for _, d := range f.Decls {
+			if gd, ok := d.(*ast.GenDecl); ok && gd.Tok == token.VAR {
+				for _, spec := range gd.Specs {
+					vs := spec.(*ast.ValueSpec)
+					if len(vs.Names) != len(vs.Values) {
+						continue
+					}
+					for i, id := range vs.Names {
+						if v, ok := info.Defs[id].(*types.Var); ok {
+							pv.init[v] = vs.Values[i]
+						}
+					}
+				}
+			}
+		}
+		ast.Inspect(f, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.AssignStmt:
+				for _, l := range n.Lhs {
+					mark(l)
+				}
+			case *ast.IncDecStmt:
+				mark(n.X)
+			case *ast.UnaryExpr:
+				if n.Op == token.AND {
+					mark(n.X)
+				}
+			case *ast.RangeStmt:
+				if n.Tok == token.ASSIGN {
+					mark(n.Key)
+					if n.Value != nil {
+						mark(n.Value)
+					}
+				}
+			}
+			return true
+		})
+	}
+	return pv
+}

@@ -1,0 +1,170 @@
+package analyzer
+
+import (
+	"fmt"
+	"go/ast"
+	"go/types"
+)
+
+// Hand-rolled atomic writes: write a temp file, rename it over the target.
+// Without (*os.File).Sync before the rename, ext4, xfs and btrfs may commit
+// the rename before the data, so a power cut leaves an empty target.
+
+// renames returns the os.Rename calls of u.
+func (c *checker) renames(u *unit) []*ast.CallExpr {
+	if u.renameCalls == nil {
+		u.renameCalls = []*ast.CallExpr{}
+		for _, call := range u.calls {
+			if isFunc(c.callee(u, call), "os", "Rename") && len(call.Args) == 2 {
+				u.renameCalls = append(u.renameCalls, call)
+			}
+		}
+	}
+	return u.renameCalls
+}
+
+// renamedTemp reports whether the file that write (a sink call) writes is
+// later renamed by an os.Rename of the same declaration.
+func (c *checker) renamedTemp(u *unit, write *ast.CallExpr) bool {
+	for _, r := range c.renames(u) {
+		if r.Pos() > write.Pos() && c.writes(u, write, r.Args[0]) {
+			return true
+		}
+	}
+	return false
+}
+
+// writes reports whether call writes or creates the file named src: its path
+// argument is the same value, or src is f.Name() of the file it returns.
+func (c *checker) writes(u *unit, call *ast.CallExpr, src ast.Expr) bool {
+	fn := c.callee(u, call)
+	if fn == nil {
+		return false
+	}
+	tempFile := isFunc(fn, "os", "CreateTemp") || isFunc(fn, "io/ioutil", "TempFile")
+	s, isSink := sinks[funcKey(fn)]
+	if !isSink && !tempFile {
+		return false
+	}
+	if isSink && len(call.Args) > s.path && c.sameValue(u, call.Args[s.path], src) {
+		return true
+	}
+	// src is f.Name(), or a variable holding it.
+	f := u.dest[call]
+	if f == nil {
+		return false
+	}
+	if n, ok := c.resolve(u, src, 0).(*ast.CallExpr); ok {
+		if sel, ok := ast.Unparen(n.Fun).(*ast.SelectorExpr); ok && sel.Sel.Name == "Name" {
+			return identObj(c.pass.TypesInfo, sel.X) == f
+		}
+	}
+	return false
+}
+
+// checkRename checks os.Rename(src, dst): reported when src was written in
+// this declaration, nothing was synced before the rename, and dst (or the
+// written data) is JSON.
+func (c *checker) checkRename(u *unit, rename *ast.CallExpr) bool {
+	if len(rename.Args) != 2 {
+		return false
+	}
+	src, dst := rename.Args[0], rename.Args[1]
+	var write *ast.CallExpr
+	for _, call := range u.calls {
+		if call.Pos() >= rename.Pos() {
+			break
+		}
+		if c.writes(u, call, src) {
+			write = call
+		}
+	}
+	if write == nil || c.syncedBefore(u, rename) {
+		return false
+	}
+	ts := c.tails(u, dst, 0)
+	var ev string
+	if _, ext, ok := c.jsonTail(ts); ok {
+		ev = "path ends in " + ext
+	} else if fn := c.callee(u, write); fn != nil {
+		if s, ok := sinks[funcKey(fn)]; ok && s.data >= 0 && len(write.Args) > s.data {
+			ev, _ = c.dataEvidence(u, write.Args[s.data], 0)
+		}
+		if ev == "" {
+			ev = c.fileEvidence(u, write)
+		}
+	}
+	if ev == "" {
+		return c.exportWrapper(u, wrapperFact{Sink: "os.Rename", PathParam: paramTail(ts), DataParam: -1})
+	}
+	msg := fmt.Sprintf("os.Rename replaces %s without fsyncing the temp file first: %s; after a power cut the target can be empty; call Sync on the temp file before closing and renaming it, or use %s.WriteFile: temp file, fsync, verify, rename",
+		c.describePath(u, dst), ev, c.helperName())
+	if c.fixedTempName(u, src) {
+		msg += fmt.Sprintf("; the fixed temp name %s is shared by concurrent writers (os.CreateTemp makes a unique one)", types.ExprString(c.resolve(u, src, 0)))
+	}
+	c.addDiag(u, rename, msg, nil)
+	return false
+}
+
+// syncedBefore reports whether a Sync (or an fsync system call) runs before
+// call in u. Which file is synced is not checked: a pass that cannot tell
+// would rather stay quiet.
+func (c *checker) syncedBefore(u *unit, call *ast.CallExpr) bool {
+	for _, s := range u.calls {
+		if s.Pos() >= call.Pos() {
+			return false
+		}
+		if fn := c.callee(u, s); fn != nil {
+			switch fn.Name() {
+			case "Sync", "Fsync", "Fdatasync", "SyncFile":
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// fixedTempName reports whether the temp name src is derived from constants
+// alone, such as path+".tmp", rather than made unique by os.CreateTemp.
+func (c *checker) fixedTempName(u *unit, src ast.Expr) bool {
+	for _, t := range c.tails(u, src, 0) {
+		if t.s != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// resolve follows a local variable with a single assignment to the
+// assigned expression.
+func (c *checker) resolve(u *unit, e ast.Expr, depth int) ast.Expr {
+	e = ast.Unparen(e)
+	id, ok := e.(*ast.Ident)
+	if !ok || depth > maxDepth {
+		return e
+	}
+	v, ok := c.pass.TypesInfo.Uses[id].(*types.Var)
+	if !ok {
+		return e
+	}
+	if as := u.assigns[v]; len(as) == 1 && as[0].index < 0 && !as[0].add {
+		return c.resolve(u, as[0].expr, depth+1)
+	}
+	return e
+}
+
+// sameValue reports whether a and b denote the same path: the same
+// variable, equal constants, or the same expression after following
+// single-assignment locals.
+func (c *checker) sameValue(u *unit, a, b ast.Expr) bool {
+	info := c.pass.TypesInfo
+	a, b = c.resolve(u, a, 0), c.resolve(u, b, 0)
+	if oa, ob := identObj(info, a), identObj(info, b); oa != nil || ob != nil {
+		return oa == ob
+	}
+	ta, tb := info.Types[a], info.Types[b]
+	if ta.Value != nil && tb.Value != nil {
+		return ta.Value.ExactString() == tb.Value.ExactString()
+	}
+	return types.ExprString(a) == types.ExprString(b)
+}
