@@ -15,3 +15,8 @@ func testdata() string { return filepath.Join(analysistest.TestData(), "..", "..
 func TestPaths(t *testing.T) {
 	analysistest.Run(t, testdata(), analyzer.Analyzer, "paths")
 }
+
+func TestPackages(t *testing.T) {
+	analysistest.Run(t, testdata(), analyzer.Analyzer,
+		"github.com/atomicjson/atomicjson/atomicfs", "example.com/conf", "crosspkg", "data", "files", "wrappers", "rename", "suppress")
+}

@@ -96,7 +96,7 @@ func (c *checker) checkWrapperCall(u *unit, call *ast.CallExpr, fn *types.Func, 
 		if wf.Sink == "os.Rename" {
 			how = "by renaming a temp file over it without fsync"
 		}
-		msg := fmt.Sprintf("%s writes its %s argument %s: %s; use %s.WriteFile: temp file, fsync, verify, rename",
+		msg := fmt.Sprintf("%s writes its %s argument %s: %s; make it use %s.WriteFile: temp file, fsync, verify, rename",
 			funcName(fn), which, how, ev, c.helperName())
 		c.addDiag(u, call, msg, nil)
 		return false

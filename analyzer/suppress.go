@@ -31,6 +31,9 @@ func (c *checker) checkSuppressions() {
 				if rest != "" && rest[0] != ' ' && rest[0] != '\t' {
 					continue // another directive, e.g. //atomicjson:ignorefoo
 				}
+				if i := strings.Index(rest, "//"); i >= 0 {
+					rest = rest[:i] // a trailing comment is not a reason
+				}
 				if strings.TrimSpace(rest) == "" {
 					c.pass.Reportf(cm.Pos(), "%s needs a reason: %s <why a non-atomic write is fine here>", ignoreDirective, ignoreDirective)
 					continue

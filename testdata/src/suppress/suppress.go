@@ -1,0 +1,20 @@
+// Package suppress covers //atomicjson:ignore.
+package suppress
+
+import "os"
+
+func suppressed(b []byte) {
+	os.WriteFile("a.json", b, 0o644) //atomicjson:ignore scratch file, rebuilt on start
+
+	//atomicjson:ignore the cache is disposable
+	os.WriteFile("b.json", b, 0o644)
+
+	//atomicjson:ignore too far away
+
+	os.WriteFile("c.json", b, 0o644) // want `os\.WriteFile writes "c\.json" non-atomically`
+
+	os.WriteFile("d.json", b, 0o644) //atomicjson:ignore // want `//atomicjson:ignore needs a reason` `os\.WriteFile writes "d\.json"`
+
+	//atomicjson:ignoreother is not the directive
+	os.WriteFile("e.json", b, 0o644) // want `os\.WriteFile writes "e\.json"`
+}
