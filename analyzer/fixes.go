@@ -9,6 +9,7 @@ import (
 	"go/types"
 	"path"
 	"strconv"
+	"strings"
 
 	"golang.org/x/tools/go/analysis"
 )
@@ -234,7 +235,11 @@ func (c *checker) helperImport(file *ast.File, ff *fileFacts) (string, *analysis
 			continue
 		}
 		if gd.Lparen.IsValid() {
-			return name, &analysis.TextEdit{Pos: gd.Rparen, End: gd.Rparen, NewText: []byte("\t" + spec + "\n")}
+			text := "\t" + spec + "\n"
+			if n := len(gd.Specs); n > 0 && isStd(gd.Specs[n-1].(*ast.ImportSpec)) && !isStdPath(c.cfg.helper) {
+				text = "\n" + text // a group of its own after the standard library
+			}
+			return name, &analysis.TextEdit{Pos: gd.Rparen, End: gd.Rparen, NewText: []byte(text)}
 		}
 	}
 	for _, d := range file.Decls {
@@ -297,4 +302,17 @@ func sortEdits(edits []analysis.TextEdit) {
 			edits[j], edits[j-1] = edits[j-1], edits[j]
 		}
 	}
+}
+
+// isStd reports whether an import spec names a standard library package.
+func isStd(is *ast.ImportSpec) bool {
+	p, err := strconv.Unquote(is.Path.Value)
+	return err == nil && isStdPath(p)
+}
+
+// isStdPath reports whether p looks like a standard library path: no dot in
+// its first element.
+func isStdPath(p string) bool {
+	first, _, _ := strings.Cut(p, "/")
+	return !strings.Contains(first, ".")
 }
