@@ -8,10 +8,31 @@ import (
 	"github.com/atomicjson/atomicjson/internal/e2e"
 )
 
-// fixable holds the writes the suggested fix rewrites: in config.go the
+// fixable holds the writes the suggested fixes rewrite: in config.go the
 // rewrite leaves package os unused, so the fix must drop its import; in
-// state.go io/ioutil becomes unused while os stays in use.
+// state.go io/ioutil becomes unused while os stays in use; index.go has the
+// os.Create and json.Encoder shape that becomes atomicfs.WriteJSON.
 var fixable = map[string]string{
+	"store/index.go": `package store
+
+import (
+	"encoding/json"
+	"os"
+)
+
+// Index lists the posts.
+type Index struct{ Posts []string }
+
+// SaveIndex writes the index to path.
+func SaveIndex(path string, idx Index) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	return json.NewEncoder(f).Encode(idx)
+}
+`,
 	"store/config.go": `package store
 
 import "os"
@@ -41,6 +62,13 @@ func SaveState(dir string, data []byte) error {
 
 const atomicfsImport = `"github.com/atomicjson/atomicjson/atomicfs"`
 
+// fixed names, for each file of fixable, the call its fix must introduce.
+var fixed = map[string]string{
+	"store/config.go": `atomicfs.WriteFile("config.json", data, 0o644)`,
+	"store/state.go":  `atomicfs.WriteFile(filepath.Join(dir, "state.json"), data, 0o600)`,
+	"store/index.go":  `atomicfs.WriteJSON(path, idx, `,
+}
+
 // TestFix applies the suggested fixes with -fix and checks that the result
 // uses atomicfs, compiles against this checkout, and lints clean.
 func TestFix(t *testing.T) {
@@ -49,8 +77,8 @@ func TestFix(t *testing.T) {
 	dir := newModule(t, fixable)
 
 	before := lint(t, dir, "./...")
-	if before.ExitCode != 3 || len(diagLines(before.Stderr)) != 2 {
-		t.Fatalf("before -fix: want exit code 3 and two diagnostics, got %s", before)
+	if before.ExitCode != 3 || len(diagLines(before.Stderr)) != len(fixed) {
+		t.Fatalf("before -fix: want exit code 3 and %d diagnostics, got %s", len(fixed), before)
 	}
 
 	res := lint(t, dir, "-fix", "./...")
@@ -58,17 +86,19 @@ func TestFix(t *testing.T) {
 		t.Fatalf("-fix: want exit code 0, got %s", res)
 	}
 	after := e2e.Snapshot(t, dir)
-	for _, name := range []string{"store/config.go", "store/state.go"} {
+	for name, call := range fixed {
 		src := after[name]
 		if src == fixable[name] {
 			t.Errorf("%s: -fix changed nothing", name)
 			continue
 		}
-		if !strings.Contains(src, "atomicfs.WriteFile(") || !strings.Contains(src, atomicfsImport) {
-			t.Errorf("%s: want a call of atomicfs.WriteFile and its import, got:\n%s", name, src)
+		if !strings.Contains(src, call) || !strings.Contains(src, atomicfsImport) {
+			t.Errorf("%s: want %s and the import of atomicfs, got:\n%s", name, call, src)
 		}
-		if strings.Contains(src, "ioutil") {
-			t.Errorf("%s: io/ioutil is unused after the fix but still there:\n%s", name, src)
+		for _, gone := range []string{"ioutil", "os.Create", "json.NewEncoder"} {
+			if strings.Contains(src, gone) {
+				t.Errorf("%s: %s is still there after the fix:\n%s", name, gone, src)
+			}
 		}
 	}
 	if !strings.Contains(after["store/state.go"], "os.MkdirAll") {
@@ -76,7 +106,7 @@ func TestFix(t *testing.T) {
 	}
 
 	if b := goCmd(t, dir, "build", "./..."); b.ExitCode != 0 {
-		t.Fatalf("fixed module does not build: %s\n%s\n%s", b, after["store/config.go"], after["store/state.go"])
+		t.Fatalf("fixed module does not build: %s\n%s\n%s\n%s", b, after["store/config.go"], after["store/state.go"], after["store/index.go"])
 	}
 	if v := goCmd(t, dir, "vet", "./..."); v.ExitCode != 0 {
 		t.Errorf("fixed module fails the standard go vet: %s", v)
@@ -104,6 +134,8 @@ func TestFixDiff(t *testing.T) {
 		"-\treturn ioutil.WriteFile(",
 		"+\treturn atomicfs.WriteFile(filepath.Join(dir, \"state.json\"), data, 0o600)",
 		"+\t" + atomicfsImport,
+		"-\tf, err := os.Create(path)",
+		"+\treturn atomicfs.WriteJSON(path, idx, ",
 	} {
 		if !strings.Contains(res.Stdout, want) {
 			t.Errorf("diff lacks %q:\n%s", want, res.Stdout)
