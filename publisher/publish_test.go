@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -275,5 +277,26 @@ func TestSizeLimitAppliesToPublishingOnly(t *testing.T) {
 	rep, err := small.Repair(context.Background())
 	if err != nil || len(rep.Changes) != 0 || !rep.OK() {
 		t.Fatalf("Repair = %+v, %v", rep, err)
+	}
+}
+
+// TestConcurrentUpdatesOfOneSlug races publishers over the same slug: because the post file is
+// written under the index lock, the index always ends up describing the file that won.
+func TestConcurrentUpdatesOfOneSlug(t *testing.T) {
+	st := newStore(t)
+	var wg sync.WaitGroup
+	for i := range 8 {
+		wg.Go(func() {
+			for j := range 5 {
+				if _, err := st.Publish(context.Background(), post("shared", "go", fmt.Sprintf("writer %d version %d", i, j))); err != nil {
+					t.Error(err)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	mustVerifyOK(t, st)
+	if m, _ := st.Metrics(); m.Successes != 40 {
+		t.Errorf("successes = %d, want 40", m.Successes)
 	}
 }
