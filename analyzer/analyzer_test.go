@@ -35,7 +35,7 @@ func TestCustomHelper(t *testing.T) {
 }
 
 func TestGenericsAndBrokenCode(t *testing.T) {
-	analysistest.Run(t, testdata(), analyzer.Analyzer, "generics", "broken")
+	analysistest.Run(t, testdata(), analyzer.Analyzer, "generics", "broken", "realcode")
 }
 
 func TestTestFilesSkippedByDefault(t *testing.T) {

@@ -45,6 +45,9 @@ func (c *checker) checkSink(u *unit, call *ast.CallExpr, fn *types.Func, s sink)
 	if c.renamedTemp(u, call) {
 		return false // the temp file of a rename: checkRename decides
 	}
+	if c.privateTarget(u, call.Args[s.path]) {
+		return false
+	}
 	pathArg := call.Args[s.path]
 	ts := c.tails(u, pathArg, 0)
 	var ev string

@@ -136,5 +136,8 @@ func openFlagsTruncate(info *types.Info, osPkg *types.Package, flags ast.Expr) b
 	if a := flag("O_APPEND"); a != 0 && v&a != 0 {
 		return false
 	}
+	if x := flag("O_EXCL"); x != 0 && v&x != 0 {
+		return false // creates a new file only: nothing existing is truncated, and rename could not keep that guarantee
+	}
 	return v&(flag("O_CREATE")|flag("O_TRUNC")) != 0
 }

@@ -12,10 +12,10 @@ import (
 )
 
 func constants(data []byte) { // want constants:`writes\(os\.WriteFile, path=-1, data=0\)`
-	os.WriteFile(conf.File, data, 0o644)                     // want `os\.WriteFile writes "app\.json" non-atomically: path ends in \.json`
-	os.WriteFile(conf.Dir+"/"+conf.File, data, 0o644)        // want `os\.WriteFile writes "/var/lib/app/app\.json" non-atomically`
+	os.WriteFile(conf.File, data, 0o644)                        // want `os\.WriteFile writes "app\.json" non-atomically: path ends in \.json`
+	os.WriteFile(conf.Dir+"/"+conf.File, data, 0o644)           // want `os\.WriteFile writes "/var/lib/app/app\.json" non-atomically`
 	os.WriteFile(filepath.Join(cfg.Dir, cfg.File), data, 0o644) // want `os\.WriteFile writes .* non-atomically`
-	os.WriteFile(conf.Log, data, 0o644)                      // not JSON
+	os.WriteFile(conf.Log, data, 0o644)                         // not JSON
 }
 
 func pathFunctions(data []byte) { // want pathFunctions:`writes\(os\.WriteFile, path=-1, data=0\)`

@@ -6,6 +6,7 @@ import (
 )
 
 func TestFixture(t *testing.T) {
-	os.WriteFile(t.TempDir()+"/fixture.json", []byte("{}"), 0o644) // want `os\.WriteFile writes .* non-atomically: path ends in \.json`
-	os.WriteFile(t.TempDir()+"/fixture.txt", []byte("{}"), 0o644)
+	os.WriteFile("testdata/golden.json", []byte("{}"), 0o644)      // want `os\.WriteFile writes "testdata/golden\.json" non-atomically: path ends in \.json`
+	os.WriteFile(t.TempDir()+"/fixture.json", []byte("{}"), 0o644) // a fresh temp dir: private
+	os.WriteFile("testdata/golden.txt", []byte("{}"), 0o644)
 }

@@ -18,39 +18,39 @@ const dir = "/var/lib/app"
 var data = []byte("{}")
 
 func literals() {
-	os.WriteFile("settings.json", data, 0o644)       // want `os\.WriteFile writes "settings\.json" non-atomically: path ends in \.json; use atomicfs\.WriteFile: temp file, fsync, verify, rename`
-	ioutil.WriteFile("settings.json", data, 0o644)   // want `ioutil\.WriteFile writes "settings\.json" non-atomically: path ends in \.json`
-	os.WriteFile("SETTINGS.JSON", data, 0o644)       // want `os\.WriteFile writes "SETTINGS\.JSON" non-atomically: path ends in \.json`
-	os.WriteFile("notes.txt", data, 0o644)           // not JSON
-	os.WriteFile("events.jsonl", data, 0o644)        // append logs are not JSON by default
-	os.WriteFile("events.ndjson", data, 0o644)       // append logs are not JSON by default
-	os.WriteFile("config.json.bak", data, 0o644)     // the extension is what counts
-	os.WriteFile(dir+"/"+configName, data, 0o644)    // want `os\.WriteFile writes "/var/lib/app/config\.json" non-atomically`
-	os.WriteFile(configName, data, 0o644)            // want `os\.WriteFile writes "config\.json" non-atomically`
+	os.WriteFile("settings.json", data, 0o644)     // want `os\.WriteFile writes "settings\.json" non-atomically: path ends in \.json; use atomicfs\.WriteFile: temp file, fsync, verify, rename`
+	ioutil.WriteFile("settings.json", data, 0o644) // want `ioutil\.WriteFile writes "settings\.json" non-atomically: path ends in \.json`
+	os.WriteFile("SETTINGS.JSON", data, 0o644)     // want `os\.WriteFile writes "SETTINGS\.JSON" non-atomically: path ends in \.json`
+	os.WriteFile("notes.txt", data, 0o644)         // not JSON
+	os.WriteFile("events.jsonl", data, 0o644)      // append logs are not JSON by default
+	os.WriteFile("events.ndjson", data, 0o644)     // append logs are not JSON by default
+	os.WriteFile("config.json.bak", data, 0o644)   // the extension is what counts
+	os.WriteFile(dir+"/"+configName, data, 0o644)  // want `os\.WriteFile writes "/var/lib/app/config\.json" non-atomically`
+	os.WriteFile(configName, data, 0o644)          // want `os\.WriteFile writes "config\.json" non-atomically`
 }
 
 func concatenation(base string) { // want concatenation:`writes\(os\.WriteFile, path=0, data=-1\)`
-	os.WriteFile(base+".json", data, 0o644)        // want `os\.WriteFile writes base \+ "\.json" non-atomically: path ends in \.json`
-	os.WriteFile(base+"."+"json", data, 0o644)     // want `os\.WriteFile writes .* non-atomically`
-	os.WriteFile(base+".yaml", data, 0o644)        // not JSON
-	os.WriteFile("state.json"+base, data, 0o644)   // the tail is unknown
+	os.WriteFile(base+".json", data, 0o644)      // want `os\.WriteFile writes base \+ "\.json" non-atomically: path ends in \.json`
+	os.WriteFile(base+"."+"json", data, 0o644)   // want `os\.WriteFile writes .* non-atomically`
+	os.WriteFile(base+".yaml", data, 0o644)      // not JSON
+	os.WriteFile("state.json"+base, data, 0o644) // the tail is unknown
 }
 
 func joins(root, name string) { // want joins:`writes\(os\.WriteFile, path=1, data=-1\)`
-	os.WriteFile(filepath.Join(root, "index.json"), data, 0o644)          // want `os\.WriteFile writes filepath\.Join\(root, "index\.json"\) non-atomically`
-	os.WriteFile(path.Join(root, "a", "b.json"), data, 0o644)             // want `os\.WriteFile writes .* non-atomically: path ends in \.json`
-	os.WriteFile(filepath.Join("index.json", name), data, 0o644)          // the last element decides
+	os.WriteFile(filepath.Join(root, "index.json"), data, 0o644)             // want `os\.WriteFile writes filepath\.Join\(root, "index\.json"\) non-atomically`
+	os.WriteFile(path.Join(root, "a", "b.json"), data, 0o644)                // want `os\.WriteFile writes .* non-atomically: path ends in \.json`
+	os.WriteFile(filepath.Join("index.json", name), data, 0o644)             // the last element decides
 	os.WriteFile(filepath.Clean(filepath.Join(root, "x.json")), data, 0o644) // want `os\.WriteFile writes .* non-atomically`
 }
 
 func formats(name string, n int) { // want formats:`writes\(os\.WriteFile, path=0, data=-1\)`
-	os.WriteFile(fmt.Sprintf("%s.json", name), data, 0o644)              // want `os\.WriteFile writes .* non-atomically: path ends in \.json`
-	os.WriteFile(fmt.Sprintf("%s/%d.json", dir, n), data, 0o644)         // want `os\.WriteFile writes .* non-atomically`
-	os.WriteFile(fmt.Sprintf("%s/%s", dir, "cfg.json"), data, 0o644)     // want `os\.WriteFile writes .* non-atomically`
-	os.WriteFile(fmt.Sprintf("%s.json.%d", name, n), data, 0o644)        // numbered backups are not JSON by name
-	os.WriteFile(fmt.Sprintf("%[1]s.json", name), data, 0o644)           // want `os\.WriteFile writes .* non-atomically`
-	os.WriteFile(fmt.Sprint(dir, "/", "cache.json"), data, 0o644)        // want `os\.WriteFile writes .* non-atomically`
-	os.WriteFile(strings.Join([]string{dir, "db.json"}, "/"), data, 0o644) // want `os\.WriteFile writes .* non-atomically`
+	os.WriteFile(fmt.Sprintf("%s.json", name), data, 0o644)                 // want `os\.WriteFile writes .* non-atomically: path ends in \.json`
+	os.WriteFile(fmt.Sprintf("%s/%d.json", dir, n), data, 0o644)            // want `os\.WriteFile writes .* non-atomically`
+	os.WriteFile(fmt.Sprintf("%s/%s", dir, "cfg.json"), data, 0o644)        // want `os\.WriteFile writes .* non-atomically`
+	os.WriteFile(fmt.Sprintf("%s.json.%d", name, n), data, 0o644)           // numbered backups are not JSON by name
+	os.WriteFile(fmt.Sprintf("%[1]s.json", name), data, 0o644)              // want `os\.WriteFile writes .* non-atomically`
+	os.WriteFile(fmt.Sprint(dir, "/", "cache.json"), data, 0o644)           // want `os\.WriteFile writes .* non-atomically`
+	os.WriteFile(strings.Join([]string{dir, "db.json"}, "/"), data, 0o644)  // want `os\.WriteFile writes .* non-atomically`
 	os.WriteFile(strings.Join([]string{"db.json", name}, "/"), data, 0o644) // the last part decides
 }
 
@@ -131,7 +131,7 @@ func pairPath() (string, error) { // want pairPath:`jsonPath\("pair\.json"\)`
 
 func results() {
 	os.WriteFile(IndexPath("/srv"), data, 0o644) // want `os\.WriteFile writes IndexPath\("/srv"\) non-atomically`
-	os.WriteFile(derived(), data, 0o644)          // want `os\.WriteFile writes derived\(\) non-atomically`
+	os.WriteFile(derived(), data, 0o644)         // want `os\.WriteFile writes derived\(\) non-atomically`
 	p, _ := pairPath()
 	os.WriteFile(p, data, 0o644) // want `os\.WriteFile writes p non-atomically`
 	q, _ := textPath()
@@ -139,15 +139,15 @@ func results() {
 }
 
 func openAndCreate() {
-	os.Create("c.json")                                                 // want `os\.Create writes "c\.json" non-atomically: path ends in \.json; use atomicfs\.WriteJSON, or atomicfs\.Create and Commit`
-	os.Create("c.txt")                                                  // not JSON
-	os.OpenFile("o.json", os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)    // want `os\.OpenFile writes "o\.json" non-atomically`
-	os.OpenFile("o.json", os.O_RDWR|os.O_CREATE, 0o644)                 // want `os\.OpenFile writes "o\.json" non-atomically`
-	os.OpenFile("o.json", os.O_WRONLY|os.O_TRUNC, 0o644)                // want `os\.OpenFile writes "o\.json" non-atomically`
-	os.OpenFile("o.json", os.O_APPEND|os.O_WRONLY|os.O_CREATE, 0o644)   // appending is not truncating
-	os.OpenFile("o.json", os.O_RDONLY, 0)                               // reading
-	os.OpenFile("o.json", os.O_WRONLY, 0)                               // neither creates nor truncates
-	os.OpenFile("o.json", os.O_RDONLY|os.O_CREATE, 0o644)               // not for writing
+	os.Create("c.json")                                               // want `os\.Create writes "c\.json" non-atomically: path ends in \.json; use atomicfs\.WriteJSON, or atomicfs\.Create and Commit`
+	os.Create("c.txt")                                                // not JSON
+	os.OpenFile("o.json", os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)  // want `os\.OpenFile writes "o\.json" non-atomically`
+	os.OpenFile("o.json", os.O_RDWR|os.O_CREATE, 0o644)               // want `os\.OpenFile writes "o\.json" non-atomically`
+	os.OpenFile("o.json", os.O_WRONLY|os.O_TRUNC, 0o644)              // want `os\.OpenFile writes "o\.json" non-atomically`
+	os.OpenFile("o.json", os.O_APPEND|os.O_WRONLY|os.O_CREATE, 0o644) // appending is not truncating
+	os.OpenFile("o.json", os.O_RDONLY, 0)                             // reading
+	os.OpenFile("o.json", os.O_WRONLY, 0)                             // neither creates nor truncates
+	os.OpenFile("o.json", os.O_RDONLY|os.O_CREATE, 0o644)             // not for writing
 	const flags = os.O_WRONLY | os.O_CREATE | os.O_TRUNC
 	os.OpenFile("o.json", flags, 0o644) // want `os\.OpenFile writes "o\.json" non-atomically`
 	os.ReadFile("r.json")               // reading is fine
@@ -164,4 +164,8 @@ func functionValues() {
 		w2 = func(string, []byte, os.FileMode) error { return nil }
 	}
 	w2("fv.json", data, 0o644) // two possible callees: not static
+}
+
+func exclusive() {
+	os.OpenFile("new.json", os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644) // creates a new file only
 }

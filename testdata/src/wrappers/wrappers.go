@@ -22,11 +22,11 @@ func saveJSON(path string, v any) error {
 }
 
 func callers(v any) {
-	saveConfig("config.json", nil)                  // want `saveConfig writes its path argument non-atomically: path ends in \.json; make it use atomicfs\.WriteFile`
+	saveConfig("config.json", nil)                   // want `saveConfig writes its path argument non-atomically: path ends in \.json; make it use atomicfs\.WriteFile`
 	saveConfig(filepath.Join("/etc", "x.json"), nil) // want `saveConfig writes its path argument non-atomically`
-	saveConfig("config.txt", nil)                   // not JSON
-	saveJSON("config.json", v)                      // already reported in saveJSON
-	useLater("later.json")                          // want `useLater writes its path argument non-atomically`
+	saveConfig("config.txt", nil)                    // not JSON
+	saveJSON("config.json", v)                       // already reported in saveJSON
+	useLater("later.json")                           // want `useLater writes its path argument non-atomically`
 }
 
 // useLater is declared after its caller: the fixpoint finds it anyway.
@@ -47,7 +47,7 @@ func (r repo) write(name string, b []byte) error { // want write:`writes\(os\.Wr
 func methods(r repo, v any) {
 	r.write("index.json", nil) // want `repo\.write writes its path argument non-atomically`
 	b, _ := json.MarshalIndent(v, "", " ")
-	r.write("index", b) // want `repo\.write writes its data argument non-atomically: data from json\.MarshalIndent`
+	r.write("index", b)             // want `repo\.write writes its data argument non-atomically: data from json\.MarshalIndent`
 	repo.write(r, "expr.json", nil) // want `repo\.write writes its path argument non-atomically`
 }
 
