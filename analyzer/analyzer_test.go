@@ -22,7 +22,7 @@ func TestPaths(t *testing.T) {
 
 func TestPackages(t *testing.T) {
 	analysistest.Run(t, testdata(), analyzer.Analyzer,
-		"github.com/atomicjson/atomicjson/atomicfs", "example.com/conf", "crosspkg", "data", "files", "wrappers", "rename", "suppress")
+		"github.com/atomicjson/atomicjson/atomicfs", "example.com/names", "example.com/conf", "crosspkg", "data", "files", "wrappers", "rename", "suppress")
 }
 
 func TestFixes(t *testing.T) {

@@ -9,6 +9,7 @@ import (
 
 	"example.com/conf"
 	cfg "example.com/conf"
+	"example.com/names"
 )
 
 func constants(data []byte) { // want constants:`writes\(os\.WriteFile, path=-1, data=0\)`
@@ -49,4 +50,10 @@ func forward(name string) { // want forward:`writes\(os\.WriteFile, path=0, data
 func useForward() {
 	forward("f.json") // want `forward writes its path argument non-atomically`
 	forward("f.txt")
+}
+
+func noWritesPackage(dir string) {
+	os.WriteFile(names.StatePath(dir), nil, 0o644)            // want `os\.WriteFile writes names\.StatePath\(dir\) non-atomically: path ends in \.json`
+	os.WriteFile(filepath.Join(dir, names.State), nil, 0o644) // want `os\.WriteFile writes .* non-atomically`
+	os.WriteFile(names.Describe(), nil, 0o644)                // not a path fact
 }
