@@ -1,0 +1,103 @@
+package atomicfs
+
+import (
+	"context"
+	"io/fs"
+	"time"
+)
+
+// An Option changes how a call writes or locks. The zero-option call is the safe one: it syncs,
+// verifies and waits for a lock as long as it takes.
+type Option func(*options)
+
+// options is the resolved set of Options of one call.
+type options struct {
+	prefix, indent string
+	indentSet      bool
+
+	mkdirAll bool
+	dirPerm  fs.FileMode
+
+	noVerify bool
+	noSync   bool
+
+	lockTimeout time.Duration
+	ctx         context.Context
+	lockStats   func(LockStats)
+}
+
+func collect(opts []Option) options {
+	var o options
+	for _, opt := range opts {
+		if opt != nil {
+			opt(&o)
+		}
+	}
+	return o
+}
+
+// WithIndent makes WriteJSON, UpdateJSON and the JSON written by them indent like
+// json.MarshalIndent(v, prefix, indent). Without it the JSON is compact. Either way the file ends
+// with a newline.
+func WithIndent(prefix, indent string) Option {
+	return func(o *options) {
+		o.prefix, o.indent, o.indentSet = prefix, indent, true
+	}
+}
+
+// WithMkdirAll creates the missing parent directories of the target with mode perm (before the
+// umask), like os.MkdirAll, and fsyncs each new directory's parent so that the new directories
+// survive a power cut together with the file. Without it a missing parent directory is an error.
+// For Update and UpdateJSON the directories are created before the lock file is.
+func WithMkdirAll(perm fs.FileMode) Option {
+	return func(o *options) {
+		o.mkdirAll, o.dirPerm = true, perm
+	}
+}
+
+// WithoutVerify skips reading the written data back before the rename. This is weaker: a write
+// that the kernel acknowledged but stored wrongly (a buggy driver or file system, memory
+// corruption) is no longer caught before it replaces the target. It saves one read of the data
+// from the page cache.
+func WithoutVerify() Option {
+	return func(o *options) { o.noVerify = true }
+}
+
+// WithoutSync skips every fsync: of the temp file, of the directory after the rename and of new
+// directories. The replacement is still atomic for other processes (they see the old or the new
+// content, never a mix), but it is NOT durable: after a power cut or an OS crash the target may be
+// empty, old, or missing. Meant for tests and scratch data.
+func WithoutSync() Option {
+	return func(o *options) { o.noSync = true }
+}
+
+// WithLockTimeout limits how long Update and UpdateJSON wait for the lock. When the limit passes,
+// they return an error matching ErrLockTimeout and write nothing. A d <= 0 means no limit (the
+// default). Other calls ignore it.
+func WithLockTimeout(d time.Duration) Option {
+	return func(o *options) { o.lockTimeout = d }
+}
+
+// WithContext makes Update and UpdateJSON stop waiting for the lock when ctx is done; the error
+// then matches both ErrLockTimeout and ctx.Err(). Once the lock is held the update runs to the
+// end: a half-done update is never abandoned. Other calls ignore it.
+func WithContext(ctx context.Context) Option {
+	return func(o *options) { o.ctx = ctx }
+}
+
+// WithLockStats makes Update and UpdateJSON call fn once with the lock's statistics after the lock
+// is released. fn is not called when the lock was never acquired (see ErrLockTimeout). Other calls
+// ignore it.
+func WithLockStats(fn func(LockStats)) Option {
+	return func(o *options) { o.lockStats = fn }
+}
+
+// LockStats describes one hold of an Update lock.
+type LockStats struct {
+	// Wait is the time from the first attempt to take the lock until it was held.
+	Wait time.Duration
+	// Hold is the time from taking the lock until releasing it: read, fn, and the durable write.
+	Hold time.Duration
+	// Contended reports whether the first attempt found the lock held by someone else.
+	Contended bool
+}

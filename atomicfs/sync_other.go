@@ -1,0 +1,25 @@
+//go:build !unix && !windows
+
+package atomicfs
+
+import (
+	"io/fs"
+	"os"
+)
+
+// syncDir fsyncs dir where the platform allows it; where it does not, the rename's durability is
+// up to the file system.
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return d.Sync()
+}
+
+// rename is os.Rename.
+func rename(oldpath, newpath string) error { return os.Rename(oldpath, newpath) }
+
+// keepOwner does nothing: the platform has no Unix owner and group.
+func keepOwner(f *os.File, fi fs.FileInfo) error { return nil }

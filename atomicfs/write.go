@@ -1,0 +1,296 @@
+package atomicfs
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"hash"
+	"io"
+	"io/fs"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"sync"
+)
+
+// WriteFile writes data to the file name atomically and durably. It takes the same arguments as
+// os.WriteFile and, on success, has the same observable result, but other processes, a crash or a
+// power cut can only ever see the old content or the new, never an empty or partial file.
+//
+// It writes data to a new temp file ".<base>.tmp-<random>" in the target's directory, fsyncs it,
+// reads it back and compares it with data, renames it over the target and fsyncs the directory.
+// See the package documentation for permissions, owners, symbolic links and the Options.
+//
+// On failure the error names the step and the target (errors.As finds the *fs.PathError of the
+// failing system call), the temp file is removed and the target is untouched — except when only
+// the final directory fsync fails: the new content is then in place but may not survive a power
+// cut.
+func WriteFile(name string, data []byte, perm fs.FileMode, opts ...Option) error {
+	o := collect(opts)
+	return writeFile(name, data, perm, &o)
+}
+
+func writeFile(name string, data []byte, perm fs.FileMode, o *options) error {
+	p, err := begin(name, perm, o)
+	if err != nil {
+		return err
+	}
+	if err := p.write(data); err != nil {
+		p.discard()
+		return err
+	}
+	return p.commit(func(f *os.File) error { return verifyBytes(f, data) })
+}
+
+// pending is a temp file on its way to replacing a target.
+type pending struct {
+	name   string // the target as the caller named it, for errors
+	target string // the file to replace: name with symbolic links resolved
+	dir    string // the directory of target and of the temp file
+	tmp    string // the temp file's path
+	f      *os.File
+	o      *options
+}
+
+// begin creates the temp file for a write to name, with the permissions and owner the target
+// will have.
+func begin(name string, perm fs.FileMode, o *options) (*pending, error) {
+	target, fi, err := resolve(name)
+	if err != nil {
+		return nil, fail("open", name, name, err)
+	}
+	p := &pending{name: name, target: target, dir: filepath.Dir(target), o: o}
+	createPerm := perm
+	if fi != nil {
+		// An existing target keeps its mode. Creating the temp file with the target's permission
+		// bits (minus the umask) means it is never more readable than the target is.
+		createPerm = fi.Mode().Perm()
+	}
+	if err := p.create(filepath.Base(target), createPerm); err != nil {
+		return nil, err
+	}
+	if fi != nil {
+		// The owner first: chown clears the set-user-ID and set-group-ID bits, chmod restores
+		// them. The chmod also undoes the umask, which is cheaper than finding out whether it
+		// took anything away (reading the umask means changing it, which races with other
+		// goroutines creating files).
+		if err := keepOwner(p.f, fi); err != nil {
+			p.discard()
+			return nil, fail("chown", name, p.tmp, err)
+		}
+		if err := p.f.Chmod(fi.Mode() & (fs.ModePerm | fs.ModeSetuid | fs.ModeSetgid | fs.ModeSticky)); err != nil {
+			p.discard()
+			return nil, fail("chmod", name, p.tmp, err)
+		}
+	}
+	return p, nil
+}
+
+// randLen is the length of the random part of a temp file name: 12 base-36 digits, 62 bits.
+const randLen = 12
+
+// create creates a new temp file in p.dir, exclusively, so that no two writers ever share one.
+func (p *pending) create(base string, perm fs.FileMode) error {
+	prefix := tempPrefix(base)
+	madeDirs := false
+	for attempt := 0; ; attempt++ {
+		tmp := filepath.Join(p.dir, prefix+randomSuffix())
+		f, err := ops.openFile(tmp, os.O_RDWR|os.O_CREATE|os.O_EXCL, perm)
+		switch {
+		case err == nil:
+			p.tmp, p.f = tmp, f
+			return nil
+		case errors.Is(err, fs.ErrExist) && attempt < 100:
+			continue
+		case errors.Is(err, fs.ErrNotExist) && p.o.mkdirAll && !madeDirs:
+			if err := mkdirAll(p.dir, p.o.dirPerm, p.o.noSync); err != nil {
+				return fail("mkdir", p.name, p.dir, err)
+			}
+			madeDirs = true
+			continue
+		}
+		return fail("create temp file for", p.name, tmp, err)
+	}
+}
+
+func randomSuffix() string {
+	const digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+	var b [randLen]byte
+	r := rand.Uint64()
+	for i := range b {
+		b[i] = digits[r%36]
+		r /= 36
+	}
+	return string(b[:])
+}
+
+// write writes all of b to the temp file.
+func (p *pending) write(b []byte) error {
+	n, err := ops.write(p.f, b)
+	if err == nil && n < len(b) {
+		err = errShortWrite
+	}
+	if err != nil {
+		return fail("write", p.name, p.tmp, err)
+	}
+	return nil
+}
+
+// commit makes the temp file the target: fsync, verify (unless disabled), close, rename,
+// directory fsync. On any failure before the rename the temp file is removed.
+func (p *pending) commit(verify func(*os.File) error) error {
+	if !p.o.noSync {
+		// A failed fsync leaves the page cache in an unknown state (the kernel may have dropped
+		// the dirty pages and cleared the error): the temp file is never retried, only discarded.
+		if err := ops.sync(p.f); err != nil {
+			p.discard()
+			return fail("fsync", p.name, p.tmp, err)
+		}
+	}
+	if !p.o.noVerify {
+		if err := verify(p.f); err != nil {
+			p.discard()
+			return fail("verify", p.name, p.tmp, err)
+		}
+	}
+	if err := p.f.Close(); err != nil {
+		os.Remove(p.tmp)
+		return fail("close", p.name, p.tmp, err)
+	}
+	if err := ops.rename(p.tmp, p.target); err != nil {
+		os.Remove(p.tmp)
+		return fail("rename", p.name, p.target, err)
+	}
+	if !p.o.noSync {
+		if err := ops.syncDir(p.dir); err != nil {
+			return fail("fsync directory of", p.name, p.dir, err)
+		}
+	}
+	return nil
+}
+
+// discard closes and removes the temp file.
+func (p *pending) discard() error {
+	p.f.Close()
+	if err := os.Remove(p.tmp); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fail("remove temp file of", p.name, p.tmp, err)
+	}
+	return nil
+}
+
+// verifyChunk is the size of the reads that verify a written file. Reading in place into one
+// reused buffer costs a copy from the page cache and a compare per byte, nothing more.
+const verifyChunk = 128 << 10
+
+var verifyBufs = sync.Pool{New: func() any { b := make([]byte, verifyChunk); return &b }}
+
+// verifyBytes reads f back and compares it with data.
+func verifyBytes(f *os.File, data []byte) error {
+	bp := verifyBufs.Get().(*[]byte)
+	defer verifyBufs.Put(bp)
+	buf := *bp
+	off := 0
+	for {
+		left := len(data) - off
+		chunk := buf
+		if left+1 < len(chunk) {
+			chunk = chunk[:left+1] // one byte more than expected, to see a file that is too long
+		}
+		n, err := ops.readAt(f, chunk, int64(off))
+		if n > left {
+			return fmt.Errorf("%w: the file holds more than the %d bytes written", ErrVerify, len(data))
+		}
+		if i := mismatch(chunk[:n], data[off:off+n]); i >= 0 {
+			return fmt.Errorf("%w: byte %d differs from the byte written", ErrVerify, off+i)
+		}
+		off += n
+		switch {
+		case err == io.EOF:
+			if off < len(data) {
+				return fmt.Errorf("%w: read back %d bytes, wrote %d", ErrVerify, off, len(data))
+			}
+			return nil
+		case err != nil:
+			return err
+		case n == 0:
+			return fmt.Errorf("%w: read back %d bytes, wrote %d", ErrVerify, off, len(data))
+		}
+	}
+}
+
+// mismatch returns the index of the first byte where a and b differ, or -1 if they are equal.
+func mismatch(a, b []byte) int {
+	if bytes.Equal(a, b) {
+		return -1
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return i
+		}
+	}
+	return len(a)
+}
+
+// verifyHash reads f back and compares its length and SHA-256 with those of what was written.
+func verifyHash(f *os.File, n int64, sum []byte) error {
+	bp := verifyBufs.Get().(*[]byte)
+	defer verifyBufs.Put(bp)
+	buf := *bp
+	h := sha256.New()
+	var off int64
+	for {
+		m, err := ops.readAt(f, buf, off)
+		h.Write(buf[:m])
+		off += int64(m)
+		if err == io.EOF || (err == nil && m == 0) {
+			break
+		}
+		if err != nil {
+			return err
+		}
+	}
+	if off != n {
+		return fmt.Errorf("%w: read back %d bytes, wrote %d", ErrVerify, off, n)
+	}
+	if !bytes.Equal(h.Sum(nil), sum) {
+		return fmt.Errorf("%w: the SHA-256 of the file differs from that of the bytes written", ErrVerify)
+	}
+	return nil
+}
+
+// newHash returns the hash that Create's files compute while writing.
+func newHash() hash.Hash { return sha256.New() }
+
+// mkdirAll creates dir and its missing parents with perm, and (unless noSync) fsyncs the parent
+// of each directory it creates, so that the new entries are durable before a file is renamed into
+// them.
+func mkdirAll(dir string, perm fs.FileMode, noSync bool) error {
+	var missing []string
+	for d := dir; ; {
+		if _, err := os.Stat(d); err == nil {
+			break
+		} else if !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
+		missing = append(missing, d)
+		parent := filepath.Dir(d)
+		if parent == d {
+			break
+		}
+		d = parent
+	}
+	for i := len(missing) - 1; i >= 0; i-- {
+		d := missing[i]
+		// Another writer may create the same directory at the same time: that is success too.
+		if err := os.Mkdir(d, perm); err != nil && !errors.Is(err, fs.ErrExist) {
+			return err
+		}
+		if !noSync {
+			if err := ops.syncDir(filepath.Dir(d)); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
