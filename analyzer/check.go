@@ -71,6 +71,9 @@ func (c *checker) checkSink(u *unit, call *ast.CallExpr, fn *types.Func, s sink)
 		c.addDiag(u, call, msg, c.planFix(u, call, fn, s))
 		return false
 	}
+	if c.suppressed(call.Pos()) {
+		return false // the author vouched for this write: callers are not blamed either
+	}
 	return c.exportWrapper(u, wrapperFact{Sink: s.name, PathParam: paramTail(ts), DataParam: dataParam})
 }
 
@@ -102,6 +105,9 @@ func (c *checker) checkWrapperCall(u *unit, call *ast.CallExpr, fn *types.Func, 
 		msg := fmt.Sprintf("%s writes its %s argument %s: %s; make it use %s.WriteFile: temp file, fsync, verify, rename",
 			funcName(fn), which, how, ev, c.helperName())
 		c.addDiag(u, call, msg, nil)
+		return false
+	}
+	if c.suppressed(call.Pos()) {
 		return false
 	}
 	return c.exportWrapper(u, wrapperFact{Sink: wf.Sink, PathParam: pathParam, DataParam: dataParam})

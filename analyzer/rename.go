@@ -95,6 +95,9 @@ func (c *checker) checkRename(u *unit, rename *ast.CallExpr) bool {
 		}
 	}
 	if ev == "" {
+		if c.suppressed(rename.Pos()) {
+			return false
+		}
 		return c.exportWrapper(u, wrapperFact{Sink: "os.Rename", PathParam: paramTail(ts), DataParam: -1})
 	}
 	msg := fmt.Sprintf("os.Rename replaces %s without fsyncing the temp file first: %s; after a power cut the target can be empty; call Sync on the temp file before closing and renaming it, or use %s.WriteFile: temp file, fsync, verify, rename",

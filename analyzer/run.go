@@ -70,7 +70,8 @@ func (c *checker) checked(file *ast.File) bool {
 	if c.cfg.includeTests {
 		return true
 	}
-	return !strings.HasSuffix(c.pass.Fset.File(file.Pos()).Name(), "_test.go")
+	tf := c.pass.Fset.File(file.Pos())
+	return tf != nil && !strings.HasSuffix(tf.Name(), "_test.go")
 }
 
 // unitOf returns the (cached) index of a top-level declaration.

@@ -21,6 +21,9 @@ func (c *checker) checkSuppressions() {
 			continue
 		}
 		tf := c.pass.Fset.File(file.Pos())
+		if tf == nil {
+			continue
+		}
 		var s suppressions
 		for _, cg := range file.Comments {
 			for _, cm := range cg.List {
@@ -55,7 +58,7 @@ func (c *checker) checkSuppressions() {
 func (c *checker) suppressed(pos token.Pos) bool {
 	tf := c.pass.Fset.File(pos)
 	s := c.sup[tf]
-	if s == nil {
+	if tf == nil || s == nil {
 		return false
 	}
 	line := tf.Line(pos)
