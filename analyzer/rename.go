@@ -79,7 +79,7 @@ func (c *checker) checkRename(u *unit, rename *ast.CallExpr) bool {
 			write = call
 		}
 	}
-	if write == nil || c.syncedBefore(u, rename) {
+	if write == nil || c.syncedBefore(u, rename) || c.handedOff(u, write, rename) {
 		return false
 	}
 	ts := c.tails(u, dst, 0)
@@ -170,4 +170,32 @@ func (c *checker) sameValue(u *unit, a, b ast.Expr) bool {
 		return ta.Value.ExactString() == tb.Value.ExactString()
 	}
 	return types.ExprString(a) == types.ExprString(b)
+}
+
+// handedOff reports whether the file that write returns is passed, before
+// the rename, to a function outside the standard library, which may well
+// sync it (say writeAndSync(f)): the pass cannot tell, so it stays quiet.
+func (c *checker) handedOff(u *unit, write, rename *ast.CallExpr) bool {
+	f := u.dest[write]
+	if f == nil {
+		return false
+	}
+	for _, call := range u.calls {
+		if call.Pos() <= write.Pos() {
+			continue
+		}
+		if call.Pos() >= rename.Pos() {
+			return false
+		}
+		fn := c.callee(u, call)
+		if fn == nil || fn.Pkg() == nil || isStdPath(fn.Pkg().Path()) && fn.Pkg() != c.pass.Pkg {
+			continue
+		}
+		for _, a := range call.Args {
+			if identObj(c.pass.TypesInfo, a) == f {
+				return true
+			}
+		}
+	}
+	return false
 }

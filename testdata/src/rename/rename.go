@@ -106,3 +106,37 @@ func callReplace() {
 	replaceText("x.json", nil) // want `replaceText writes its path argument by renaming a temp file over it without fsync`
 	replaceText("x.txt", nil)
 }
+
+// handedOff passes the temp file to a function of its own, which syncs it.
+func handedOff(path string, v any) error {
+	f, err := os.CreateTemp(filepath.Dir(path), "tmp-*")
+	if err != nil {
+		return err
+	}
+	if err := json.NewEncoder(f).Encode(v); err != nil {
+		return err
+	}
+	if err := syncAndClose(f); err != nil {
+		return err
+	}
+	return os.Rename(f.Name(), path+".json")
+}
+
+func syncAndClose(f *os.File) error {
+	if err := f.Sync(); err != nil {
+		return err
+	}
+	return f.Close()
+}
+
+// closedOnly hands the file to the standard library only: still unsynced.
+func closedOnly(path string, b []byte) error {
+	f, err := os.CreateTemp(filepath.Dir(path), "tmp-*")
+	if err != nil {
+		return err
+	}
+	f.Write(b)
+	defer os.Remove(f.Name())
+	f.Close()
+	return os.Rename(f.Name(), filepath.Join(path, "index.json")) // want `os\.Rename replaces .* without fsyncing the temp file first: path ends in \.json`
+}
