@@ -167,7 +167,10 @@ func TestWithoutVerifyAndSync(t *testing.T) {
 	dir := t.TempDir()
 	target := filepath.Join(dir, "x")
 	withOps(t, func(o *fileOps) {
-		o.readAt = func(*os.File, []byte, int64) (int, error) { t.Error("read back despite WithoutVerify"); return 0, io.EOF }
+		o.readAt = func(*os.File, []byte, int64) (int, error) {
+			t.Error("read back despite WithoutVerify")
+			return 0, io.EOF
+		}
 		o.sync = func(*os.File) error { t.Error("fsync despite WithoutSync"); return nil }
 		o.syncDir = func(string) error { t.Error("directory fsync despite WithoutSync"); return nil }
 	})
