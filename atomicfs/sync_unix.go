@@ -23,5 +23,12 @@ func syncDir(dir string) error {
 	return nil
 }
 
-// rename is os.Rename: POSIX rename(2) replaces the target atomically.
-func rename(oldpath, newpath string) error { return os.Rename(oldpath, newpath) }
+// rename is rename(2), which replaces newpath atomically. It skips the Lstat of newpath that
+// os.Rename makes to refuse replacing a directory: resolve has already refused that.
+func rename(oldpath, newpath string) error {
+	err := ignoringEINTR(func() error { return syscall.Rename(oldpath, newpath) })
+	if err != nil {
+		return &os.LinkError{Op: "rename", Old: oldpath, New: newpath, Err: err}
+	}
+	return nil
+}

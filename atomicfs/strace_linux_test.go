@@ -1,0 +1,156 @@
+package atomicfs
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// straceWrites are the writes the strace child makes, in order; after each it looks up the path
+// dir/MARKER-<i>, which shows in the trace as the moment the call returned.
+var straceWrites = []struct {
+	name  string
+	write func(path string) error
+}{
+	{"WriteFile new", func(p string) error { return WriteFile(p, []byte("one"), 0o644) }},
+	{"WriteFile existing", func(p string) error { return WriteFile(p, []byte("two"), 0o644) }},
+	{"WriteJSON", func(p string) error { return WriteJSON(p, map[string]int{"three": 3}, 0o644) }},
+	{"Create/Commit", func(p string) error {
+		f, err := Create(p, 0o644)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if _, err := f.WriteString("four"); err != nil {
+			return err
+		}
+		return f.Commit()
+	}},
+	{"UpdateJSON", func(p string) error {
+		return UpdateJSON(p+".counter", 0o644, func(n *int) error { *n++; return nil })
+	}},
+}
+
+func init() {
+	children["strace"] = func() error {
+		dir := os.Getenv("ATOMICFS_TEST_DIR")
+		for i, w := range straceWrites {
+			if err := w.write(filepath.Join(dir, "data.json")); err != nil {
+				return fmt.Errorf("%s: %w", w.name, err)
+			}
+			os.Lstat(filepath.Join(dir, "MARKER-"+strconv.Itoa(i)))
+		}
+		return nil
+	}
+}
+
+// TestDurabilityOrder runs writes under strace -f and checks, from the system calls, that each
+// fsyncs the temp file's descriptor before renaming it over the target, and fsyncs the
+// directory's descriptor after the rename and before the call returns.
+func TestDurabilityOrder(t *testing.T) {
+	strace, err := exec.LookPath("strace")
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("strace is required under CI=true: %v", err)
+		}
+		t.Skip("strace not installed: skipping the durability-order test (install strace to run it)")
+	}
+	dir := t.TempDir()
+	trace := filepath.Join(t.TempDir(), "trace")
+	cmd := exec.Command(strace, "-f", "-qq", "-s", "4096", "-o", trace, "-e", "trace=%file,%desc", os.Args[0])
+	cmd.Env = append(os.Environ(), childEnv+"=strace", "ATOMICFS_TEST_DIR="+dir)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("strace: %v\n%s", err, out)
+	}
+	calls := readTrace(t, trace)
+
+	var (
+		fds      = map[string]string{} // open descriptors: fd -> path
+		synced   = map[string]bool{}   // paths fsynced (through some descriptor) so far
+		renamed  []string              // targets renamed in the current segment
+		dirSyncs int                   // fsyncs of dir since the last rename
+		segment  int                   // index of the write in progress
+	)
+	openRe := regexp.MustCompile(`^open(?:at)?\((?:AT_FDCWD|\d+), "([^"]*)".*\)\s+= (\d+)$`)
+	closeRe := regexp.MustCompile(`^close\((\d+)\)`)
+	fsyncRe := regexp.MustCompile(`^f(?:data)?sync\((\d+)\)\s+= 0$`)
+	renameRe := regexp.MustCompile(`^rename(?:at2?)?\((?:(?:AT_FDCWD|\d+), )?"([^"]*)", (?:(?:AT_FDCWD|\d+), )?"([^"]*)".*\)\s+= 0$`)
+	for _, c := range calls {
+		if m := openRe.FindStringSubmatch(c); m != nil {
+			fds[m[2]] = m[1]
+		} else if m := closeRe.FindStringSubmatch(c); m != nil {
+			delete(fds, m[1])
+		} else if m := fsyncRe.FindStringSubmatch(c); m != nil {
+			path := fds[m[1]]
+			synced[path] = true
+			if path == dir && len(renamed) > 0 {
+				dirSyncs++
+			}
+		} else if m := renameRe.FindStringSubmatch(c); m != nil {
+			from, to := m[1], m[2]
+			if !strings.HasPrefix(from, dir+"/") || !isTempName(filepath.Base(from)) {
+				continue
+			}
+			if !synced[from] {
+				t.Errorf("%s: renamed %s before fsyncing it", straceWrites[segment].name, from)
+			}
+			renamed = append(renamed, to)
+			dirSyncs = 0
+		} else if strings.Contains(c, "MARKER-"+strconv.Itoa(segment)) {
+			name := straceWrites[segment].name
+			switch {
+			case len(renamed) != 1:
+				t.Errorf("%s: %d renames of a temp file, want 1", name, len(renamed))
+			case dirSyncs == 0:
+				t.Errorf("%s: returned without fsyncing %s after the rename", name, dir)
+			}
+			renamed = nil
+			segment++
+		}
+	}
+	if segment != len(straceWrites) {
+		t.Fatalf("found %d of the %d writes' markers in the trace", segment, len(straceWrites))
+	}
+}
+
+// readTrace returns the completed system calls of an strace -f output file, in the order they
+// completed, without the pid, with calls that another thread interrupted put back together.
+func readTrace(t *testing.T, path string) []string {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	unfinished := map[string]string{}
+	var calls []string
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		pid, call, _ := strings.Cut(sc.Text(), " ")
+		call = strings.TrimLeft(call, " ")
+		if before, ok := strings.CutSuffix(call, " <unfinished ...>"); ok {
+			unfinished[pid] = before
+			continue
+		}
+		if strings.HasPrefix(call, "<... ") {
+			_, rest, ok := strings.Cut(call, " resumed>")
+			if !ok {
+				continue
+			}
+			call = unfinished[pid] + rest
+			delete(unfinished, pid)
+		}
+		calls = append(calls, call)
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return calls
+}
