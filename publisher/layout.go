@@ -37,10 +37,18 @@ func (s *Store) rel(path string) string {
 	return filepath.ToSlash(r)
 }
 
-// isTemp reports whether base is an atomicfs temp file name (".<base>.tmp-<random>"), the only
-// kind of file a crashed writer leaves behind.
+// tempRandLen is the length of the random suffix of atomicfs temp file names.
+const tempRandLen = 12
+
+// isTemp reports whether base is an atomicfs temp file name (".<base>.tmp-<12 base-36 digits>"), the
+// only kind of file a crashed writer leaves behind. It matches exactly the names atomicfs.CleanTemps
+// removes, so that whatever Verify reports as a temp file, Repair can clean.
 func isTemp(base string) bool {
-	return strings.HasPrefix(base, ".") && strings.Contains(base, ".tmp-")
+	i := strings.LastIndex(base, ".tmp-")
+	if i < 2 || base[0] != '.' || len(base)-i-len(".tmp-") != tempRandLen {
+		return false
+	}
+	return strings.Trim(base[i+len(".tmp-"):], "0123456789abcdefghijklmnopqrstuvwxyz") == ""
 }
 
 // isLock reports whether base is an atomicfs lock sidecar. Lock files are never removed: deleting a

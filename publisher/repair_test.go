@@ -193,8 +193,8 @@ func TestVerifyAndRepair(t *testing.T) {
 			replaceFile(t, st, TopicIndexFile, []byte(`{"version":1,"topics":{}}`))
 		}, []ProblemKind{ProblemTopicMissing, ProblemTopicMissing}, []string{"added-topic", "added-topic"}, nil},
 		{"temp files left behind", func(t *testing.T, st *Store) {
-			replaceFile(t, st, "_system/.contentIndex.json.tmp-123456", []byte(`{"ver`))
-			replaceFile(t, st, "blog/.alpha.json.tmp-abcdef", nil)
+			replaceFile(t, st, "_system/.contentIndex.json.tmp-0123456789ab", []byte(`{"ver`))
+			replaceFile(t, st, "blog/.alpha.json.tmp-abcdefghijkl", nil)
 		}, []ProblemKind{ProblemTempFile, ProblemTempFile}, []string{"removed-temp", "removed-temp"}, nil},
 		{"stray corrupt JSON file", func(t *testing.T, st *Store) {
 			replaceFile(t, st, "notes.json", []byte(`{`))
@@ -293,18 +293,19 @@ func TestVerifyFreshAndMissingRoot(t *testing.T) {
 func TestCleanTemps(t *testing.T) {
 	st := newStore(t)
 	seed(t, st)
-	replaceFile(t, st, "blog/.alpha.json.tmp-1", []byte("{"))
-	replaceFile(t, st, "_system/.topicIndex.json.tmp-2", []byte("{"))
+	replaceFile(t, st, "blog/.alpha.json.tmp-000000000001", []byte("{"))
+	replaceFile(t, st, "_system/.topicIndex.json.tmp-000000000002", []byte("{"))
 	replaceFile(t, st, "blog/keep.txt", []byte("not a temp"))
+	replaceFile(t, st, "blog/.notes.tmp-short", []byte("not ours: wrong suffix"))
 	removed, err := st.CleanTemps(context.Background(), 0)
 	if err != nil {
 		t.Fatal(err)
 	}
 	slices.Sort(removed)
-	if !slices.Equal(removed, []string{"_system/.topicIndex.json.tmp-2", "blog/.alpha.json.tmp-1"}) {
+	if !slices.Equal(removed, []string{"_system/.topicIndex.json.tmp-000000000002", "blog/.alpha.json.tmp-000000000001"}) {
 		t.Errorf("CleanTemps removed %v", removed)
 	}
-	if !exists(st, "blog/keep.txt") || !exists(st, IndexFile+".lock") {
+	if !exists(st, "blog/keep.txt") || !exists(st, "blog/.notes.tmp-short") || !exists(st, IndexFile+".lock") {
 		t.Errorf("CleanTemps removed a file that is not a temp file")
 	}
 	mustVerifyOK(t, st)
