@@ -89,7 +89,7 @@ func TestKillTorture(t *testing.T) {
 	start := time.Now()
 
 	for cycle := range kills {
-		lines, err := runAndKill(root, uint64(cycle), time.Duration(rng.IntN(50000))*time.Microsecond)
+		lines, err := runAndKill(root, uint64(cycle), time.Duration(rng.IntN(100000))*time.Microsecond)
 		if err != nil {
 			t.Fatalf("cycle %d: %v", cycle, err)
 		}
