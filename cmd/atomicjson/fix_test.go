@@ -9,7 +9,7 @@ import (
 )
 
 // fixable holds the writes the suggested fixes rewrite: in config.go the
-// rewrite leaves package os unused, so the fix must drop its import; in
+// two rewrites together leave package os unused, so its import must go; in
 // state.go io/ioutil becomes unused while os stays in use; index.go has the
 // os.Create and json.Encoder shape that becomes atomicfs.WriteJSON.
 var fixable = map[string]string{
@@ -37,10 +37,21 @@ func SaveIndex(path string, idx Index) error {
 
 import "os"
 
-// SaveConfig writes the configuration.
-func SaveConfig(data []byte) error {
+// SaveConfig writes the configuration and its defaults.
+func SaveConfig(data, defaults []byte) error {
+	if err := os.WriteFile("defaults.json", defaults, 0o644); err != nil {
+		return err
+	}
 	return os.WriteFile("config.json", data, 0o644)
 }
+`,
+	// With a test file the driver analyzes the package twice (store and
+	// store [store.test]) and must merge the identical fixes.
+	"store/store_test.go": `package store
+
+import "testing"
+
+func TestNothing(t *testing.T) {}
 `,
 	"store/state.go": `package store
 
@@ -62,11 +73,12 @@ func SaveState(dir string, data []byte) error {
 
 const atomicfsImport = `"github.com/atomicjson/atomicjson/atomicfs"`
 
-// fixed names, for each file of fixable, the call its fix must introduce.
-var fixed = map[string]string{
-	"store/config.go": `atomicfs.WriteFile("config.json", data, 0o644)`,
-	"store/state.go":  `atomicfs.WriteFile(filepath.Join(dir, "state.json"), data, 0o600)`,
-	"store/index.go":  `atomicfs.WriteJSON(path, idx, `,
+// fixed names, for each file of fixable that has writes, the calls its
+// fixes must introduce.
+var fixed = map[string][]string{
+	"store/config.go": {`atomicfs.WriteFile("defaults.json", defaults, 0o644)`, `atomicfs.WriteFile("config.json", data, 0o644)`},
+	"store/state.go":  {`atomicfs.WriteFile(filepath.Join(dir, "state.json"), data, 0o600)`},
+	"store/index.go":  {`atomicfs.WriteJSON(path, idx, `},
 }
 
 // TestFix applies the suggested fixes with -fix and checks that the result
@@ -77,8 +89,8 @@ func TestFix(t *testing.T) {
 	dir := newModule(t, fixable)
 
 	before := lint(t, dir, "./...")
-	if before.ExitCode != 3 || len(diagLines(before.Stderr)) != len(fixed) {
-		t.Fatalf("before -fix: want exit code 3 and %d diagnostics, got %s", len(fixed), before)
+	if before.ExitCode != 3 || len(diagLines(before.Stderr)) != 4 {
+		t.Fatalf("before -fix: want exit code 3 and 4 diagnostics, got %s", before)
 	}
 
 	res := lint(t, dir, "-fix", "./...")
@@ -86,16 +98,21 @@ func TestFix(t *testing.T) {
 		t.Fatalf("-fix: want exit code 0, got %s", res)
 	}
 	after := e2e.Snapshot(t, dir)
-	for name, call := range fixed {
+	for name, calls := range fixed {
 		src := after[name]
 		if src == fixable[name] {
 			t.Errorf("%s: -fix changed nothing", name)
 			continue
 		}
-		if !strings.Contains(src, call) || !strings.Contains(src, atomicfsImport) {
-			t.Errorf("%s: want %s and the import of atomicfs, got:\n%s", name, call, src)
+		if !strings.Contains(src, atomicfsImport) {
+			t.Errorf("%s: want the import of atomicfs, got:\n%s", name, src)
 		}
-		for _, gone := range []string{"ioutil", "os.Create", "json.NewEncoder"} {
+		for _, call := range calls {
+			if !strings.Contains(src, call) {
+				t.Errorf("%s: want %s, got:\n%s", name, call, src)
+			}
+		}
+		for _, gone := range []string{"ioutil", "os.WriteFile", "os.Create", "json.NewEncoder"} {
 			if strings.Contains(src, gone) {
 				t.Errorf("%s: %s is still there after the fix:\n%s", name, gone, src)
 			}
@@ -130,6 +147,7 @@ func TestFixDiff(t *testing.T) {
 	for _, want := range []string{
 		"--- ", "+++ ", "@@ ",
 		"-\treturn os.WriteFile(\"config.json\", data, 0o644)",
+		"+\tif err := atomicfs.WriteFile(\"defaults.json\", defaults, 0o644); err != nil {",
 		"+\treturn atomicfs.WriteFile(\"config.json\", data, 0o644)",
 		"-\treturn ioutil.WriteFile(",
 		"+\treturn atomicfs.WriteFile(filepath.Join(dir, \"state.json\"), data, 0o600)",
