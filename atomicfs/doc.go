@@ -1,3 +1,82 @@
-// Package atomicfs writes files atomically and durably: a reader, a crash, a kill -9 or a power
-// cut sees the old content or the new one, never an empty or partial file.
+// Package atomicfs writes files atomically and durably: other processes, a crash, a kill -9 or a
+// power cut see a file's old content or its new content, never an empty or partial file.
+//
+// os.WriteFile opens the target with O_TRUNC and then writes; anything that stops the program in
+// between leaves a truncated file. WriteFile (and WriteJSON, Create/Commit, Update and
+// UpdateJSON, which all write the same way) instead
+//
+//  1. creates a temp file ".<base>.tmp-<random>" in the target's own directory, exclusively
+//     (O_EXCL), so that concurrent writers never share one, and so that the rename stays on one
+//     file system (a rename across file systems fails or is not atomic);
+//  2. writes the data and fsyncs the temp file. A failed fsync is never retried: the kernel may
+//     have dropped the unwritten pages and cleared the error, so the temp file is discarded;
+//  3. verifies the temp file by reading it back (WriteFile compares it with the data in place,
+//     in chunks, through one reused buffer; a File compares length and SHA-256 with those
+//     computed while writing); a mismatch is an error matching ErrVerify;
+//  4. renames the temp file over the target: atomic on POSIX file systems;
+//  5. fsyncs the directory, so that the rename itself survives a power cut.
+//
+// Every failure returns an error naming the step and the target ("atomicfs: rename
+// /srv/state.json: ..."), through which errors.As finds the *fs.PathError of the failing system
+// call and errors.Is its errno. The temp file is removed and the target keeps its old content
+// byte for byte — except when only the final directory fsync fails: the new content is then in
+// place but might not survive a power cut, and the error says so by its step ("fsync directory
+// of"). A process killed in the middle of a write leaves its temp file behind; CleanTemps
+// removes such leftovers.
+//
+// # Permissions and owner
+//
+// As with os.WriteFile, a new file gets perm minus the umask, and an existing file keeps its
+// mode (including the setuid, setgid and sticky bits), whatever perm says. An existing file also
+// keeps its owner and group when the process may set them (root may; others may keep their own
+// files and choose one of their groups), else it belongs to the writer, as a rewritten file would.
+// The temp file is created with the final permission bits, so it is never more readable than the
+// final file.
+//
+// # Symbolic links
+//
+// os.WriteFile writes through a symbolic link, and so does this package: if name is a link (or a
+// chain of links), the file it finally points to is replaced (the temp file is created in that
+// file's directory) and the link stays a link. A dangling link creates the file it names. Other
+// hard links to the replaced file keep the old content: a rename creates a new file.
+//
+// # Locked updates
+//
+// Update and UpdateJSON run read → modify → atomic write under an exclusive advisory lock on a
+// sidecar file "<target>.lock", shared by every process that updates the file through this
+// package. The lock file is never removed. See Update.
+//
+// # Streaming large documents
+//
+// WriteJSON, like json.Marshal and json.Encoder.Encode, builds the whole document in memory
+// before writing it. For a large document, Create a File, encode it piece by piece into it (for
+// example a json.Encoder per element, or the array's brackets and commas written by hand between
+// encoded elements) and Commit.
+//
+// # Options
+//
+// The zero-option call is the safe, durable one. Options can only weaken it where that is asked
+// for: WithoutVerify skips the read-back (a corruption between write and disk is no longer
+// caught), WithoutSync skips every fsync (still atomic for other processes, NOT durable across a
+// power cut or OS crash; for tests and scratch data). WithIndent, WithMkdirAll, WithLockTimeout,
+// WithContext and WithLockStats change what is written or how long an update waits, not the
+// guarantees.
+//
+// # Platforms
+//
+// Linux, macOS, FreeBSD and the other Unix systems, and Windows. On macOS, fsync does not flush
+// the drive's cache: (*os.File).Sync uses F_FULLFSYNC for the temp file, and the directory is
+// synced with F_FULLFSYNC too, falling back to fsync on file systems that refuse it for
+// directories. On Windows a directory cannot be fsynced; the rename is MoveFileEx with
+// MOVEFILE_REPLACE_EXISTING|MOVEFILE_WRITE_THROUGH, which returns once the move is on disk. An
+// existing file's ACLs and attributes are not carried over on Windows (only the read-only bit
+// follows from the mode), and a file open in another process without FILE_SHARE_DELETE cannot be
+// replaced there.
+//
+// # What it does not do
+//
+// Atomicity covers one file: a set of files that must change together needs more (the
+// publisher in this repository shows one way). Readers are never blocked; a reader that opened
+// the old file keeps reading the old content. Writers that bypass this package (os.WriteFile on
+// the same path) are not excluded by the Update lock.
 package atomicfs
