@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -38,8 +39,14 @@ var children = map[string]func() int{"multi": multiChild}
 // that timestamps are distinct and predictable.
 func newStore(t *testing.T, opts ...Option) *Store {
 	t.Helper()
+	var mu sync.Mutex
 	clock := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
-	tick := func() time.Time { clock = clock.Add(time.Second); return clock }
+	tick := func() time.Time {
+		mu.Lock()
+		defer mu.Unlock()
+		clock = clock.Add(time.Second)
+		return clock
+	}
 	st, err := Open(t.TempDir(), append([]Option{WithClock(tick)}, opts...)...)
 	if err != nil {
 		t.Fatal(err)

@@ -35,7 +35,7 @@ func WithLockTimeout(d time.Duration) Option { return func(s *Store) { s.lockTim
 // WithMaxPostSize sets the largest encoded post file accepted (default DefaultMaxPostSize).
 func WithMaxPostSize(n int) Option { return func(s *Store) { s.maxPostSize = n } }
 
-// WithClock replaces time.Now, for reproducible timestamps.
+// WithClock replaces time.Now, for reproducible timestamps. now must be safe for concurrent use.
 func WithClock(now func() time.Time) Option { return func(s *Store) { s.now = now } }
 
 // Open returns the Store for the content root dir. The root need not exist yet: the first write
