@@ -83,12 +83,18 @@ func classify(err error) Code {
 		return CodeIndexCorrupt
 	case errors.Is(err, ErrNotFound):
 		return CodeNotFound
+	case isCanceled(err):
+		// Before the lock timeout: atomicfs reports a wait the caller's context ended as a lock
+		// timeout too, but the caller gave up, the lock was not too slow.
+		return CodeCanceled
 	case errors.Is(err, atomicfs.ErrLockTimeout):
 		return CodeLockTimeout
-	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
-		return CodeCanceled
 	}
 	return CodeIO
+}
+
+func isCanceled(err error) bool {
+	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
 }
 
 // wrap turns err into an *Error for op, classifying it unless it already carries a code.

@@ -300,3 +300,26 @@ func TestConcurrentUpdatesOfOneSlug(t *testing.T) {
 		t.Errorf("successes = %d, want 40", m.Successes)
 	}
 }
+
+func TestPublishCanceledWhileWaiting(t *testing.T) {
+	st := newStore(t)
+	held, release := make(chan struct{}), make(chan struct{})
+	go func() {
+		st.update(context.Background(), &lockRecorder{}, IndexFile, func([]byte) ([]byte, error) {
+			close(held)
+			<-release
+			return nil, errUnchanged
+		})
+	}()
+	<-held
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Millisecond)
+	defer cancel()
+	_, err := st.Publish(ctx, post("a", "go", "body"))
+	close(release)
+	if CodeOf(err) != CodeCanceled || !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("Publish whose context ends while waiting for the lock: %v (code %s), want %s", err, CodeOf(err), CodeCanceled)
+	}
+	if lm, _ := st.LockMetrics(); lm.Timeouts != 0 {
+		t.Errorf("a canceled wait counted as a lock timeout")
+	}
+}

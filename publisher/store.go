@@ -88,9 +88,9 @@ func (r *lockRecorder) add(ls atomicfs.LockStats) {
 	r.mu.Unlock()
 }
 
-// observe counts a lock timeout in err.
+// observe counts a lock timeout in err; a wait the caller's context ended is not one.
 func (r *lockRecorder) observe(err error) error {
-	if errors.Is(err, atomicfs.ErrLockTimeout) {
+	if errors.Is(err, atomicfs.ErrLockTimeout) && !isCanceled(err) {
 		r.mu.Lock()
 		r.timeouts++
 		r.mu.Unlock()
