@@ -136,8 +136,20 @@ func (c *cli) usageError(msg string) int {
 
 // fail prints err as one line on standard error and returns exitError.
 func (c *cli) fail(err error) int {
-	fmt.Fprintf(c.stderr, "publish: %s: %s\n", c.cmd.name, oneLine(err.Error()))
+	fmt.Fprintf(c.stderr, "publish: %s: %s\n", c.cmd.name, errorLine(err))
 	return exitError
+}
+
+// errorLine renders err as one line, with what to do next when there is something to do.
+func errorLine(err error) string {
+	msg := oneLine(err.Error())
+	switch publisher.CodeOf(err) {
+	case publisher.CodeIndexCorrupt, publisher.CodeTopicIndex, publisher.CodeMetrics:
+		msg += " (run 'publish verify' and 'publish repair')"
+	case publisher.CodeLockTimeout:
+		msg += " (another publisher holds the lock; retry)"
+	}
+	return msg
 }
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

@@ -29,7 +29,7 @@ func cmdPost(c *cli, _ *flag.FlagSet, args []string) int {
 	status := exitOK
 	for _, name := range args {
 		if err := c.postOne(st, name); err != nil {
-			fmt.Fprintf(c.stderr, "publish: post %s: %s\n", displayName(name), oneLine(err.Error()))
+			fmt.Fprintf(c.stderr, "publish: post %s: %s\n", displayName(name), errorLine(err))
 			status = exitError
 		}
 		if c.ctx.Err() != nil {
@@ -85,7 +85,7 @@ func cmdUnpublish(c *cli, _ *flag.FlagSet, args []string) int {
 	status := exitOK
 	for _, slug := range args {
 		if err := st.Unpublish(c.ctx, slug); err != nil {
-			fmt.Fprintf(c.stderr, "publish: unpublish: %s\n", oneLine(err.Error()))
+			fmt.Fprintf(c.stderr, "publish: unpublish: %s\n", errorLine(err))
 			status = exitError
 			continue
 		}

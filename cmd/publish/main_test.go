@@ -167,6 +167,14 @@ func TestPublishVerifyRepairCycle(t *testing.T) {
 		t.Errorf("verify of a corrupt root: %+v", r)
 	}
 	r.oneErrorLine(t, "1 problems")
+	r = runCmd(t, "", "-root", root, "post", good)
+	if r.code != exitError {
+		t.Errorf("post into a root with a corrupt index: exit %d", r.code)
+	}
+	r.oneErrorLine(t, "content index is corrupt")
+	if !strings.Contains(r.stderr, "run 'publish verify' and 'publish repair'") {
+		t.Errorf("no hint: %q", r.stderr)
+	}
 	r = runCmd(t, "", "-root", root, "repair")
 	if r.code != exitOK || !strings.Contains(r.stdout, "quarantined") || !strings.Contains(r.stdout, "rebuilt") {
 		t.Errorf("repair: %+v", r)
@@ -201,9 +209,13 @@ func TestPublishVerifyRepairCycle(t *testing.T) {
 			t.Errorf("metrics -json lacks %q", key)
 		}
 	}
-	// Four publishes passed validation: hello (twice, the second unchanged), other and from-stdin.
-	if m["successes"] != float64(4) || m["attempts"] != float64(4) {
-		t.Errorf("metrics: attempts %v successes %v, want 4 and 4", m["attempts"], m["successes"])
+	// Five publishes passed validation: hello (twice, the second unchanged), other, from-stdin, and
+	// hello again, which failed on the corrupt index.
+	if m["successes"] != float64(4) || m["attempts"] != float64(5) {
+		t.Errorf("metrics: attempts %v successes %v, want 5 and 4", m["attempts"], m["successes"])
+	}
+	if f, _ := m["failures"].(map[string]any); f["index_corrupt"] != float64(1) {
+		t.Errorf("metrics: failures %v, want index_corrupt: 1", m["failures"])
 	}
 	r = runCmd(t, "", "-root", root, "metrics")
 	if r.code != exitOK || !strings.Contains(r.stdout, "publish successes  4") || !strings.Contains(r.stdout, "lock acquisitions") {
