@@ -64,8 +64,11 @@
 // environment, as GOFLAGS=-tags=integration; the -tags flag is accepted for
 // compatibility with go vet scripts but has no effect.
 //
-// A fix replaces os.WriteFile or ioutil.WriteFile with atomicfs.WriteFile and
-// adds the import. A module that does not yet depend on atomicjson needs
+// A fix replaces os.WriteFile or ioutil.WriteFile with atomicfs.WriteFile,
+// and the simple sequence of os.Create, a nil check, defer Close and return
+// json.NewEncoder(f).Encode(v) with atomicfs.WriteJSON; it adds the import
+// and drops imports left unused. Other writes get a message only. A module
+// that does not yet depend on atomicjson needs
 //
 //	go get github.com/atomicjson/atomicjson
 //
@@ -91,6 +94,11 @@
 //
 //	go vet -vettool="$(command -v atomicjson)" ./...
 //	go vet -vettool="$(command -v atomicjson)" -extensions=.json,.geojson ./...
+//
+// With atomicjson pinned as a tool dependency of the module
+// (go get -tool github.com/atomicjson/atomicjson/cmd/atomicjson):
+//
+//	go vet -vettool="$(go tool -n atomicjson)" ./...
 //
 // Analyzer flags are spelled without a prefix. go vet prints diagnostics on
 // standard error and exits with status 1 when there are any, 0 otherwise.
