@@ -107,6 +107,9 @@ func wrap(op, slug string, err error) error {
 	if errors.As(err, &ve) || errors.As(err, &pe) {
 		return err
 	}
+	if errors.Is(err, ErrNotFound) {
+		err = ErrNotFound // the path of the index it was looked up in is noise
+	}
 	return &Error{Op: op, Slug: slug, Code: classify(err), Err: err}
 }
 
