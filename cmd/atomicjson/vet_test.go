@@ -1,9 +1,12 @@
 package main
 
 import (
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/atomicjson/atomicjson/internal/e2e"
 )
 
 // TestVet runs the binary as go vet's tool: go vet prints the diagnostic
@@ -149,5 +152,27 @@ func Save(data []byte) error {
 	}
 	if d := diagLines(res.Stderr); len(d) != 1 {
 		t.Errorf("standalone: want exactly one diagnostic, got %d:\n%s", len(d), res.Stderr)
+	}
+}
+
+// TestVetToolDependency follows the documented setup for a module that pins
+// atomicjson as a tool dependency: go get -tool, then go vet with the path
+// that go tool -n prints.
+func TestVetToolDependency(t *testing.T) {
+	t.Parallel()
+	e2e.TrackInputs(t, root) // go tool builds the command from the checkout
+	dir := newModule(t, map[string]string{"bad/bad.go": violation})
+
+	if res := goCmd(t, dir, "get", "-tool", e2e.ModulePath+"/cmd/atomicjson"); res.ExitCode != 0 {
+		t.Fatalf("go get -tool: %s", res)
+	}
+	res := goCmd(t, dir, "tool", "-n", "atomicjson")
+	path := strings.TrimSpace(res.Stdout)
+	if res.ExitCode != 0 || !filepath.IsAbs(path) {
+		t.Fatalf("go tool -n atomicjson: want the absolute path of the binary, got %s", res)
+	}
+	res = e2e.Run(t, dir, e2e.Env(), "go", "vet", "-vettool="+path, "./...")
+	if res.ExitCode != 1 || !configDiag.MatchString(res.Stderr) {
+		t.Fatalf("go vet -vettool=$(go tool -n atomicjson): want exit status 1 and the diagnostic matching %s, got %s", configDiag, res)
 	}
 }
