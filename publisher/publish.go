@@ -80,6 +80,10 @@ func (s *Store) publish(ctx context.Context, rec *lockRecorder, p Post) (Result,
 		}
 		prev, indexed := idx.Get(p.Slug)
 		cur, curData, curErr := s.readPost(p.Slug)
+		var corrupt *ValidationError
+		if curErr != nil && !errors.Is(curErr, fs.ErrNotExist) && !errors.As(curErr, &corrupt) {
+			return nil, curErr // cannot tell what is there: touch nothing
+		}
 
 		var data []byte
 		var sp StoredPost
@@ -98,8 +102,8 @@ func (s *Store) publish(ctx context.Context, rec *lockRecorder, p Post) (Result,
 			if data, err = encodePost(sp); err != nil {
 				return nil, err
 			}
-			if curErr != nil && !errors.Is(curErr, fs.ErrNotExist) {
-				// Never overwrite a file we cannot read back: set it aside first.
+			if corrupt != nil {
+				// Never overwrite a file that does not decode without keeping it: set it aside.
 				if _, err := s.quarantine(res.Path, curErr.Error()); err != nil {
 					return nil, err
 				}
@@ -225,9 +229,12 @@ func (s *Store) Unpublish(ctx context.Context, slug string) error {
 // only valid content is ever deleted, and only by an explicit Unpublish.
 func (s *Store) removePost(slug string) error {
 	rel := PostPath(slug)
-	if _, _, err := s.readPost(slug); err != nil {
+	var corrupt *ValidationError
+	if _, _, err := s.readPost(slug); errors.As(err, &corrupt) {
 		_, qerr := s.quarantine(rel, err.Error())
 		return qerr
+	} else if err != nil {
+		return err
 	}
 	path := s.abs(rel)
 	if err := os.Remove(path); err != nil {

@@ -323,3 +323,16 @@ func TestPublishCanceledWhileWaiting(t *testing.T) {
 		t.Errorf("a canceled wait counted as a lock timeout")
 	}
 }
+
+func TestUnpublishCorruptPostQuarantines(t *testing.T) {
+	st := newStore(t)
+	mustPublish(t, st, post("a", "go", "body"))
+	replaceFile(t, st, PostPath("a"), []byte("{"))
+	if err := st.Unpublish(context.Background(), "a"); err != nil {
+		t.Fatal(err)
+	}
+	if exists(st, PostPath("a")) || !exists(st, QuarantineDir+"/a.json.corrupt") {
+		t.Errorf("corrupt post not moved to quarantine")
+	}
+	mustVerifyOK(t, st)
+}
