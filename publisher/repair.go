@@ -93,8 +93,11 @@ func (s *Store) repairLocked(olds [][]byte, rep *RepairReport) ([][]byte, error)
 			return err
 		}
 		q, err := s.quarantine(rel, "does not parse as JSON")
+		if err != nil {
+			return err
+		}
 		quarantined([]Quarantined{q})
-		return err
+		return nil
 	})
 	if err != nil {
 		return nil, err
@@ -136,13 +139,17 @@ func (s *Store) repairLocked(olds [][]byte, rep *RepairReport) ([][]byte, error)
 		}
 	}
 
-	// A backup that is not a valid index gets the repaired index instead.
+	// A backup that is not a valid index gets the repaired index instead. Read it again: recovering
+	// the index may have replaced it already.
+	if backup, err = s.readFile(BackupFile); err != nil {
+		return nil, err
+	}
 	if _, berr := decodeIndex(backup); backup != nil && berr != nil {
 		q, err := s.quarantine(BackupFile, berr.Error())
-		quarantined([]Quarantined{q})
 		if err != nil {
 			return nil, err
 		}
+		quarantined([]Quarantined{q})
 		cur := news[0]
 		if cur == nil {
 			cur = oldIndex

@@ -158,6 +158,17 @@ func TestVerifyAndRepair(t *testing.T) {
 		{"post fails validation", func(t *testing.T, st *Store) {
 			replaceFile(t, st, PostPath("beta"), []byte(`{"slug":"beta","title":"","topic":"go","body":"x","publishedAt":"2026-01-01T00:00:00Z","updatedAt":"2026-01-01T00:00:00Z"}`))
 		}, []ProblemKind{ProblemInvalidPost}, []string{"quarantined", "dropped-entry"}, nil},
+		{"index and backup both corrupt", func(t *testing.T, st *Store) {
+			replaceFile(t, st, IndexFile, truncated(t, st, IndexFile))
+			replaceFile(t, st, BackupFile, []byte("\x00"))
+		}, []ProblemKind{ProblemInvalidJSON, ProblemInvalidJSON}, []string{"quarantined", "quarantined", "rebuilt"}, func(t *testing.T, st *Store) {
+			if !bytes.Equal(readRel(t, st, BackupFile), readRel(t, st, IndexFile)) {
+				t.Errorf("backup is not a copy of the rebuilt index")
+			}
+			if q := quarantinedFiles(t, st); len(q) != 2 {
+				t.Errorf("quarantine = %v, want the index and the backup", q)
+			}
+		}},
 		{"truncated metrics", func(t *testing.T, st *Store) {
 			replaceFile(t, st, MetricsFile, truncated(t, st, MetricsFile))
 		}, []ProblemKind{ProblemInvalidJSON}, []string{"quarantined", "reset-metrics"}, func(t *testing.T, st *Store) {
