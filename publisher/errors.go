@@ -41,6 +41,7 @@ type Error struct {
 	Err  error
 }
 
+// Error renders the operation, the post and the cause on one line.
 func (e *Error) Error() string {
 	if e.Slug != "" {
 		return fmt.Sprintf("publisher: %s %s: %v", e.Op, e.Slug, e.Err)
@@ -58,6 +59,7 @@ type ValidationError struct {
 	Reason string
 }
 
+// Error renders the field and the reason: "invalid post: slug: ...".
 func (e *ValidationError) Error() string {
 	return fmt.Sprintf("invalid post: %s: %s", e.Field, e.Reason)
 }

@@ -17,6 +17,7 @@ type Quarantined struct {
 	Reason string
 }
 
+// String describes the move on one line.
 func (q Quarantined) String() string {
 	return fmt.Sprintf("quarantined %s as %s: %s", q.From, q.To, q.Reason)
 }

@@ -20,6 +20,7 @@ type Change struct {
 	Detail string
 }
 
+// String renders the change on one line: "path: action: detail".
 func (c Change) String() string { return fmt.Sprintf("%s: %s: %s", c.Path, c.Action, c.Detail) }
 
 // RepairReport says what Repair changed and which problems, if any, remain.

@@ -35,6 +35,7 @@ type Problem struct {
 	Detail string
 }
 
+// String renders the problem on one line: "path: kind: detail".
 func (p Problem) String() string { return fmt.Sprintf("%s: %s: %s", p.Path, p.Kind, p.Detail) }
 
 // Report is the result of Verify.
