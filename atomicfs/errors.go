@@ -17,6 +17,12 @@ var ErrVerify = errors.New("read-back verification failed")
 // context.DeadlineExceeded). Nothing was read or written.
 var ErrLockTimeout = errors.New("timed out waiting for the lock")
 
+// ErrNotRegular is matched (errors.Is) by the error of a write whose target exists but is not a
+// regular file (a device such as /dev/null, a FIFO, a socket): it cannot be replaced atomically,
+// and replacing it with a regular file would destroy it, so nothing is written. A directory gives
+// EISDIR instead, as with os.WriteFile.
+var ErrNotRegular = errors.New("not a regular file")
+
 // opError is the error every call returns: the step that failed and the target as the caller
 // named it, wrapping the cause. The cause is always an *fs.PathError (naming the file the
 // operating system call worked on: the target, the temp file, the directory or the lock file),

@@ -173,3 +173,20 @@ func TestSymlinks(t *testing.T) {
 		t.Errorf("a link loop gave %v, want ELOOP", err)
 	}
 }
+
+// TestNotRegular: a FIFO (like a device) is refused, not replaced by a regular file.
+func TestNotRegular(t *testing.T) {
+	fifo := filepath.Join(t.TempDir(), "fifo")
+	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	err := WriteFile(fifo, []byte("x"), 0o644)
+	wantStepError(t, err, "open", fifo)
+	if !errors.Is(err, ErrNotRegular) {
+		t.Errorf("got %v, want ErrNotRegular", err)
+	}
+	if modeOf(t, fifo)&fs.ModeNamedPipe == 0 {
+		t.Error("the FIFO was replaced")
+	}
+	wantNoTemps(t, filepath.Dir(fifo))
+}

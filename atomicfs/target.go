@@ -39,6 +39,11 @@ func resolve(name string) (string, fs.FileInfo, error) {
 			if endsInSeparator(path) {
 				return "", nil, &fs.PathError{Op: "open", Path: path, Err: syscall.ENOTDIR}
 			}
+			if !fi.Mode().IsRegular() {
+				// A device, FIFO or socket cannot be replaced atomically, and renaming a regular
+				// file over it (over /dev/null, say) would destroy it: refuse.
+				return "", nil, &fs.PathError{Op: "open", Path: path, Err: ErrNotRegular}
+			}
 			return path, fi, nil
 		}
 		dest, err := os.Readlink(path)
