@@ -158,6 +158,20 @@ func TestSymlinks(t *testing.T) {
 		}
 	}
 
+	// Updates through different links to one file share the lock next to the file itself.
+	for _, link := range []string{filepath.Join(other, "abs"), filepath.Join(other, "chain")} {
+		if err := Update(link, 0o644, func(old []byte) ([]byte, error) { return append(old, '+'), nil }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	wantContent(t, filepath.Join(real, "config.json"), []byte("c++"))
+	if _, err := os.Stat(filepath.Join(real, "config.json.lock")); err != nil {
+		t.Errorf("no lock next to the linked file: %v", err)
+	}
+	if _, err := os.Lstat(filepath.Join(other, "abs.lock")); err == nil {
+		t.Error("a lock next to the link: updates through two links would not exclude each other")
+	}
+
 	dangling := filepath.Join(other, "dangling")
 	if err := WriteFile(dangling, []byte("created"), 0o644); err != nil {
 		t.Fatal(err)

@@ -22,7 +22,7 @@ const lockRetry = 2 * time.Millisecond
 //
 // fn gets nil if the file does not exist (an existing empty file gives an empty, non-nil slice).
 // If fn returns an error, nothing is written and Update returns that error, wrapped (errors.Is
-// and errors.As see it). fn must not keep old after it returns.
+// and errors.As see it).
 //
 // The lock is an advisory lock (flock on Unix, LockFileEx on Windows) on the sidecar file
 // "<target>.lock" next to the target (with symbolic links resolved, so that updates through
