@@ -51,6 +51,8 @@ type pending struct {
 	tmp    string // the temp file's path
 	f      *os.File
 	o      *options
+
+	existing fs.FileInfo // the target before the write; nil if it did not exist
 }
 
 // begin creates the temp file for a write to name, with the permissions and owner the target
@@ -70,20 +72,7 @@ func begin(name string, perm fs.FileMode, o *options) (*pending, error) {
 	if err := p.create(filepath.Base(target), createPerm); err != nil {
 		return nil, err
 	}
-	if fi != nil {
-		// The owner first: chown clears the set-user-ID and set-group-ID bits, chmod restores
-		// them. The chmod also undoes the umask, which is cheaper than finding out whether it
-		// took anything away (reading the umask means changing it, which races with other
-		// goroutines creating files).
-		if err := keepOwner(p.f, fi); err != nil {
-			p.discard()
-			return nil, fail("chown", name, p.tmp, err)
-		}
-		if err := p.f.Chmod(fi.Mode() & (fs.ModePerm | fs.ModeSetuid | fs.ModeSetgid | fs.ModeSticky)); err != nil {
-			p.discard()
-			return nil, fail("chmod", name, p.tmp, err)
-		}
-	}
+	p.existing = fi
 	return p, nil
 }
 
@@ -140,6 +129,14 @@ func (p *pending) write(b []byte) error {
 // commit makes the temp file the target: fsync, verify (unless disabled), close, rename,
 // directory fsync. On any failure before the rename the temp file is removed.
 func (p *pending) commit(verify func(*os.File) error) error {
+	if p.existing != nil {
+		// After the writes, since a write by anyone but root clears the set-user-ID and
+		// set-group-ID bits; before the fsync, which makes them durable with the data.
+		if err := p.keepMode(); err != nil {
+			p.discard()
+			return err
+		}
+	}
 	if !p.o.noSync {
 		// A failed fsync leaves the page cache in an unknown state (the kernel may have dropped
 		// the dirty pages and cleared the error): the temp file is never retried, only discarded.
@@ -166,6 +163,20 @@ func (p *pending) commit(verify func(*os.File) error) error {
 		if err := ops.syncDir(p.dir); err != nil {
 			return fail("fsync directory of", p.name, p.dir, err)
 		}
+	}
+	return nil
+}
+
+// keepMode gives the temp file the existing target's owner and mode. The owner first: chown
+// clears the set-user-ID and set-group-ID bits, chmod restores them. The chmod also undoes the
+// umask, which is cheaper than finding out whether it took anything away (reading the umask means
+// changing it, which races with other goroutines creating files).
+func (p *pending) keepMode() error {
+	if err := keepOwner(p.f, p.existing); err != nil {
+		return fail("chown", p.name, p.tmp, err)
+	}
+	if err := p.f.Chmod(p.existing.Mode() & (fs.ModePerm | fs.ModeSetuid | fs.ModeSetgid | fs.ModeSticky)); err != nil {
+		return fail("chmod", p.name, p.tmp, err)
 	}
 	return nil
 }
