@@ -73,6 +73,12 @@
 // follows from the mode), and a file open in another process without FILE_SHARE_DELETE cannot be
 // replaced there.
 //
+// # Concurrency
+//
+// All functions may be called from any number of goroutines and processes at once: concurrent
+// writes of one file each replace it whole (the last rename wins); Update and UpdateJSON
+// serialize. A File belongs to one goroutine.
+//
 // # What it does not do
 //
 // Atomicity covers one file: a set of files that must change together needs more (the

@@ -120,3 +120,26 @@ func ExampleUpdateJSON() {
 	fmt.Print(string(data))
 	// Output: {"hits":10}
 }
+
+func ExampleUpdate() {
+	dir, cleanup := exampleDir()
+	defer cleanup()
+	path := filepath.Join(dir, "journal.log")
+
+	for _, entry := range []string{"started", "stopped"} {
+		// Read, change and write back under the file's lock: concurrent appenders, in this
+		// process or others, never overwrite each other's lines.
+		err := atomicfs.Update(path, 0o644, func(old []byte) ([]byte, error) {
+			return append(old, entry+"\n"...), nil // old is nil while the file does not exist
+		})
+		if err != nil {
+			log.Fatal(err)
+		}
+	}
+
+	data, _ := os.ReadFile(path)
+	fmt.Print(string(data))
+	// Output:
+	// started
+	// stopped
+}
