@@ -86,6 +86,7 @@ func TestKillTorture(t *testing.T) {
 	model := map[string]string{} // slug → body prefix of the published post; absent = not published
 	ctx := context.Background()
 	var acked, rolledForward int
+	repairs := map[string]int{} // what Repair had to do, by action: where the kills landed
 	start := time.Now()
 
 	for cycle := range kills {
@@ -121,6 +122,7 @@ func TestKillTorture(t *testing.T) {
 			t.Fatalf("cycle %d: Repair: %v", cycle, err)
 		}
 		for _, ch := range rep.Changes {
+			repairs[ch.Action]++
 			if ch.Action == "quarantined" {
 				t.Fatalf("cycle %d: Repair quarantined a file, so a write was not atomic: %s", cycle, ch)
 			}
@@ -156,6 +158,7 @@ func TestKillTorture(t *testing.T) {
 	}
 	t.Logf("%d kills, %d acknowledged operations, %d in-flight operations rolled forward by Repair, %v",
 		kills, acked, rolledForward, time.Since(start))
+	t.Logf("Repair changes by action: %v", repairs)
 }
 
 // apply records op (OP SLUG BODY) in the model.
