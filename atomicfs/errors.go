@@ -2,7 +2,6 @@ package atomicfs
 
 import (
 	"errors"
-	"io"
 	"io/fs"
 	"os"
 )
@@ -58,6 +57,3 @@ func fail(step, name, path string, err error) error {
 	}
 	return &opError{step: step, name: name, err: err}
 }
-
-// errShortWrite is io.ErrShortWrite: a write that returned early without an error.
-var errShortWrite = io.ErrShortWrite

@@ -2,6 +2,7 @@ package atomicfs
 
 import (
 	"hash"
+	"io"
 	"io/fs"
 	"os"
 	"unsafe"
@@ -29,9 +30,9 @@ type File struct {
 }
 
 // Create starts a replacement of the file name: it creates the temp file ".<base>.tmp-<random>"
-// in the target's directory, with the permissions (and, when the process may, the owner) the
-// target will have: those of the existing target, else perm minus the umask. The target itself
-// is not touched until Commit.
+// in the target's directory, never more readable than the target will be. The target itself is
+// not touched until Commit, which gives the new file the existing target's mode and (when the
+// process may) owner, or perm minus the umask for a new file, as WriteFile does.
 func Create(name string, perm fs.FileMode, opts ...Option) (*File, error) {
 	o := collect(opts)
 	p, err := begin(name, perm, &o)
@@ -63,7 +64,7 @@ func (f *File) Write(b []byte) (int, error) {
 	}
 	f.n += int64(n)
 	if err == nil && n < len(b) {
-		err = errShortWrite
+		err = io.ErrShortWrite
 	}
 	if err != nil {
 		f.err = fail("write", f.p.name, f.p.tmp, err)

@@ -111,7 +111,7 @@ func lock(name, lockPath string, perm fs.FileMode, o *options) (func() error, er
 	lk := flock.New(lockPath, flock.SetPermissions(perm))
 	start := time.Now()
 	ok, err := lk.TryLock()
-	if err != nil && errors.Is(err, fs.ErrNotExist) && o.mkdirAll {
+	if errors.Is(err, fs.ErrNotExist) && o.mkdirAll {
 		if err := mkdirAll(filepath.Dir(lockPath), o.dirPerm, o.noSync); err != nil {
 			return nil, fail("mkdir", name, filepath.Dir(lockPath), err)
 		}

@@ -55,8 +55,8 @@ type pending struct {
 	existing fs.FileInfo // the target before the write; nil if it did not exist
 }
 
-// begin creates the temp file for a write to name, with the permissions and owner the target
-// will have.
+// begin creates the temp file for a write to name, with the target's final permission bits (an
+// existing target's owner and special bits follow in commit, after the writes).
 func begin(name string, perm fs.FileMode, o *options) (*pending, error) {
 	target, fi, err := resolve(name)
 	if err != nil {
@@ -118,7 +118,7 @@ func randomSuffix() string {
 func (p *pending) write(b []byte) error {
 	n, err := ops.write(p.f, b)
 	if err == nil && n < len(b) {
-		err = errShortWrite
+		err = io.ErrShortWrite
 	}
 	if err != nil {
 		return fail("write", p.name, p.tmp, err)
