@@ -140,13 +140,16 @@ func (c *checker) planWriteJSON(u *unit, call *ast.CallExpr, createSel *ast.Sele
 	uses := map[types.Object]int{}
 	ast.Inspect(u.decl, func(n ast.Node) bool {
 		if id, ok := n.(*ast.Ident); ok {
-			if obj := info.Uses[id]; obj == f || (obj == errVar && obj != nil) {
-				uses[obj]++
+			switch obj := info.Uses[id]; {
+			case obj == f:
+				uses[f]++
+			case obj == errVar && obj != nil && (id.Pos() < ifs.Pos() || id.End() > ifs.End()):
+				uses[errVar]++ // err may be used in the if statement only
 			}
 		}
 		return true
 	})
-	if uses[f] != 2 || (errVar != nil && uses[errVar] != 1) {
+	if uses[f] != 2 || (errVar != nil && uses[errVar] != 0) {
 		return nil
 	}
 	pathText, ok1 := c.source(call.Args[0])
