@@ -14,7 +14,8 @@ import (
 // this package can trust.
 const indexVersion = 1
 
-// Index is the content index: one Entry per published post, sorted by slug.
+// Index is the format of the content index file (IndexFile and BackupFile): one Entry per published
+// post, sorted by slug. Store.List returns its entries; other programs may decode the file into it.
 type Index struct {
 	Version int     `json:"version"`
 	Posts   []Entry `json:"posts"`
