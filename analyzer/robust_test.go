@@ -1,0 +1,81 @@
+package analyzer_test
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"golang.org/x/tools/go/analysis/analysistest"
+
+	"github.com/atomicjson/atomicjson/analyzer"
+)
+
+// TestHugeFile runs the pass over a generated file with thousands of sinks,
+// a deeply nested concatenation and long assignment chains: every expected
+// finding is reported, nothing else, and nothing panics.
+func TestHugeFile(t *testing.T) {
+	n := 3000
+	if testing.Short() {
+		n = 300
+	}
+	var b strings.Builder
+	b.WriteString("package huge\n\nimport \"os\"\n\nvar data []byte\n\n")
+	// A chain p0 := "x"; p1 := p0 + "/"; ... deeper than the pass follows.
+	b.WriteString("func chain() {\n\tp0 := \"root\"\n")
+	for i := 1; i < 200; i++ {
+		fmt.Fprintf(&b, "\tp%d := p%d + \"/d\"\n", i, i-1)
+	}
+	b.WriteString("\tos.WriteFile(p199+\".json\", data, 0o644) // want `os\\.WriteFile writes`\n")
+	b.WriteString("\tos.WriteFile(p199, data, 0o644)\n}\n\n")
+	// A deeply nested constant-free concatenation.
+	b.WriteString("func deep(s string) {\n\tos.WriteFile(s")
+	for i := 0; i < 2000; i++ {
+		b.WriteString(" + s")
+	}
+	b.WriteString(" + \".json\", data, 0o644) // want `os\\.WriteFile writes`\n}\n\n")
+	for i := 0; i < n; i++ {
+		if i%2 == 0 {
+			fmt.Fprintf(&b, "func f%d() { os.WriteFile(\"f%d.json\", data, 0o644) } // want `os\\.WriteFile writes \"f%d\\.json\"`\n", i, i, i)
+		} else {
+			fmt.Fprintf(&b, "func f%d() { os.WriteFile(\"f%d.txt\", data, 0o644) }\n", i, i)
+		}
+	}
+	dir := t.TempDir()
+	file := filepath.Join(dir, "src", "huge", "huge.go")
+	if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(file, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	results := analysistest.Run(t, dir, analyzer.Analyzer, "huge")
+	if len(results) != 1 {
+		t.Fatalf("got %d results, want 1", len(results))
+	}
+	if got, want := len(results[0].Diagnostics), n/2+2; got != want {
+		t.Errorf("got %d diagnostics, want %d", got, want)
+	}
+}
+
+// TestDeterministic runs the pass twice over the same packages and expects
+// the same diagnostics in the same order.
+func TestDeterministic(t *testing.T) {
+	run := func() []string {
+		var out []string
+		for _, r := range analysistest.Run(t, testdata(), analyzer.Analyzer, "paths", "wrappers", "rename") {
+			for _, d := range r.Diagnostics {
+				out = append(out, fmt.Sprintf("%v %s", r.Pass.Fset.Position(d.Pos), d.Message))
+			}
+		}
+		return out
+	}
+	first, second := run(), run()
+	if strings.Join(first, "\n") != strings.Join(second, "\n") {
+		t.Errorf("two runs differ:\n%s\n---\n%s", strings.Join(first, "\n"), strings.Join(second, "\n"))
+	}
+	if len(first) < 40 {
+		t.Errorf("only %d diagnostics: the packages changed?", len(first))
+	}
+}
