@@ -67,9 +67,10 @@ func TestHookCommand(t *testing.T) {
 	hook := commands(t)
 	dir := t.TempDir()
 	e2e.WriteFiles(t, dir, consumer)
-	// Only the directory of the hook on PATH besides the go command: the
-	// hook must find atomicjson next to itself.
-	env := e2e.Env()
+	// Only the go command's directory on PATH: the hook must find
+	// atomicjson next to itself.
+	goCmd := e2e.LookPath(t, "go")
+	env := e2e.Env("PATH=" + filepath.Dir(goCmd))
 	for _, tc := range []struct {
 		name     string
 		args     []string
