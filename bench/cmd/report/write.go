@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -141,7 +142,7 @@ func writeSection(w io.Writer, cfg config, dir string) error {
 	}
 	fmt.Fprintf(w, "Noise: the widest (max−min)/median over rounds of any cell is %.0f%% (%s).\n\n", worst*100, worstAt)
 
-	ai := len(contenders) - 1
+	ai := slices.IndexFunc(contenders, func(c writers.Writer) bool { return c.Name == "atomicfs" })
 	var missed []string
 	for si, s := range writeSizes {
 		if r := ratio(si, ai); r > atomicfsTarget {
