@@ -25,6 +25,11 @@
 // onto a JSON target without calling (*os.File).Sync first, which leaves a
 // zero-length file after a power cut on ext4, xfs and btrfs.
 //
+// Not reported: the helper package itself (-helper), O_APPEND and O_EXCL
+// opens (nothing existing is truncated), files in a directory that the same
+// function has just created with os.MkdirTemp, ioutil.TempDir or t.TempDir,
+// /dev paths, and _test.go files unless -include-tests is set.
+//
 // The cure is atomicfs.WriteFile or atomicfs.WriteJSON from
 // github.com/atomicjson/atomicjson/atomicfs: temp file, fsync, verify,
 // rename, fsync the directory. The pass suggests that rewrite where it is
@@ -33,6 +38,8 @@
 // A write is silenced by a comment on its line or the line above:
 //
 //	//atomicjson:ignore <reason>
+//
+// A directive without a reason is itself reported and silences nothing.
 //
 // The pass follows values on the typed syntax tree (as the hostport pass
 // does) instead of building SSA, so that linting a whole module costs little
