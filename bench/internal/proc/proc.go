@@ -86,3 +86,18 @@ func SelfPeakRSS() (int64, error) {
 	}
 	return 0, fmt.Errorf("no VmHWM in /proc/self/status")
 }
+
+// SelfWriteCalls returns the number of write system calls this process has
+// made (syscw in /proc/self/io): how a writer batches its output shows here.
+func SelfWriteCalls() (int64, error) {
+	b, err := os.ReadFile("/proc/self/io")
+	if err != nil {
+		return 0, err
+	}
+	for line := range strings.Lines(string(b)) {
+		if v, ok := strings.CutPrefix(line, "syscw:"); ok {
+			return strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+		}
+	}
+	return 0, fmt.Errorf("no syscw in /proc/self/io")
+}
