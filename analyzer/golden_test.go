@@ -17,7 +17,7 @@ func TestGoldenFilesCompile(t *testing.T) {
 	}
 	goTool, err := exec.LookPath("go")
 	if err != nil {
-		t.Skip("needs the go command")
+		needTool(t, "the go command")
 	}
 	src := filepath.Join(testdata(), "src")
 	gopath := t.TempDir()

@@ -169,3 +169,17 @@ func functionValues() {
 func exclusive() {
 	os.OpenFile("new.json", os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644) // creates a new file only
 }
+
+// saveDefault is a package-level function literal: checked like a function.
+var saveDefault = func() error {
+	return os.WriteFile("default.json", data, 0o644) // want `os\.WriteFile writes "default\.json" non-atomically`
+}
+
+// background writes from a goroutine with its enclosing function's parameter.
+func background(p string) { // want background:`writes\(os\.WriteFile, path=0, data=-1\)`
+	go func() { os.WriteFile(p, data, 0o644) }()
+}
+
+func useBackground() {
+	background("bg.json") // want `background writes its path argument non-atomically`
+}
