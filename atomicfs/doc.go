@@ -31,7 +31,8 @@
 // keeps its owner and group when the process may set them (root may; others may keep their own
 // files and choose one of their groups), else it belongs to the writer, as a rewritten file would.
 // The temp file is created with the final permission bits, so it is never more readable than the
-// final file.
+// final file. An existing file that the process may not write is refused, as os.WriteFile refuses
+// it, although the rename would be allowed by the directory's permissions.
 //
 // # Symbolic links
 //

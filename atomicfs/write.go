@@ -65,6 +65,9 @@ func begin(name string, perm fs.FileMode, o *options) (*pending, error) {
 	p := &pending{name: name, target: target, dir: filepath.Dir(target), o: o}
 	createPerm := perm
 	if fi != nil {
+		if err := ops.access(target); err != nil {
+			return nil, fail("open", name, target, err)
+		}
 		// An existing target keeps its mode. Creating the temp file with the target's permission
 		// bits (minus the umask) means it is never more readable than the target is.
 		createPerm = fi.Mode().Perm()

@@ -179,3 +179,33 @@ func TestConcurrentWriters(t *testing.T) {
 	}
 	wantNoTemps(t, dir)
 }
+
+// TestReadOnlyTarget: an existing file the process may not write is refused, as os.WriteFile
+// refuses it, although the writable directory would let a rename replace it. Root may write
+// anything, so as root the refusal comes through the seam; otherwise the file is really 0444.
+func TestReadOnlyTarget(t *testing.T) {
+	dir := t.TempDir()
+	target := filepath.Join(dir, "x.json")
+	writeRaw(t, target, []byte("old"), 0o444)
+	if os.Geteuid() == 0 {
+		withOps(t, func(o *fileOps) {
+			o.access = func(path string) error {
+				return &fs.PathError{Op: "open", Path: path, Err: syscall.EACCES}
+			}
+		})
+	} else if err := os.WriteFile(target, []byte("new"), 0o644); !errors.Is(err, fs.ErrPermission) {
+		t.Fatalf("os.WriteFile on a 0444 file: %v, want a permission error", err)
+	}
+	for _, write := range []func() error{
+		func() error { return WriteFile(target, []byte("new"), 0o644) },
+		func() error { return Update(target, 0o644, func(old []byte) ([]byte, error) { return []byte("new"), nil }) },
+	} {
+		err := write()
+		wantStepError(t, err, "open", target)
+		if !errors.Is(err, fs.ErrPermission) {
+			t.Errorf("errors.Is(%q, fs.ErrPermission) = false", err)
+		}
+		wantContent(t, target, []byte("old"))
+		wantNoTemps(t, dir)
+	}
+}
