@@ -29,10 +29,15 @@
 // As with os.WriteFile, a new file gets perm minus the umask, and an existing file keeps its
 // mode (including the setuid, setgid and sticky bits), whatever perm says. An existing file also
 // keeps its owner and group when the process may set them (root may; others may keep their own
-// files and choose one of their groups), else it belongs to the writer, as a rewritten file would.
+// files and choose one of their groups); otherwise the new file belongs to the writer, where
+// os.WriteFile, rewriting the file in place, would have kept the owner.
 // The temp file is created with the final permission bits, so it is never more readable than the
 // final file. An existing file that the process may not write is refused, as os.WriteFile refuses
 // it, although the rename would be allowed by the directory's permissions.
+//
+// A target that exists but is not a regular file (a device such as /dev/null, a FIFO, a socket)
+// is refused with ErrNotRegular: it cannot be replaced atomically, and renaming a file over it
+// would destroy it. A directory gives EISDIR, as with os.WriteFile.
 //
 // # Symbolic links
 //
