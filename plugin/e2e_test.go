@@ -105,6 +105,8 @@ func main() {
 	_ = os.WriteFile("map.geojson", data, 0o644)
 	_ = os.WriteFile("other.json", data, 0o644) //nolint:errcheck // names another linter: still reported
 	_ = os.WriteFile("quiet.json", data, 0o644) //nolint:atomicjson // suppressed
+	//atomicjson:ignore written once, before anything reads it
+	_ = os.WriteFile("seed.json", data, 0o644)
 }
 `,
 	"main_test.go": `package main
