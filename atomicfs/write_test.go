@@ -198,7 +198,9 @@ func TestReadOnlyTarget(t *testing.T) {
 	}
 	for _, write := range []func() error{
 		func() error { return WriteFile(target, []byte("new"), 0o644) },
-		func() error { return Update(target, 0o644, func(old []byte) ([]byte, error) { return []byte("new"), nil }) },
+		func() error {
+			return Update(target, 0o644, func(old []byte) ([]byte, error) { return []byte("new"), nil })
+		},
 	} {
 		err := write()
 		wantStepError(t, err, "open", target)
