@@ -28,8 +28,8 @@ func (c *checker) dataEvidence(u *unit, e ast.Expr, depth int) (string, int) {
 		}
 		for _, r := range u.assigns[v] {
 			if r.index >= 0 {
-				if call, ok := ast.Unparen(r.expr).(*ast.CallExpr); ok && r.index == 0 {
-					if ev := c.jsonProducer(u, call); ev != "" {
+				if call, ok := ast.Unparen(r.expr).(*ast.CallExpr); ok {
+					if ev := c.jsonProducer(u, call, r.index); ev != "" {
 						return ev, -1
 					}
 				}
@@ -51,21 +51,29 @@ func (c *checker) dataEvidence(u *unit, e ast.Expr, depth int) (string, int) {
 				return c.dataEvidence(u, e.Args[0], depth+1)
 			}
 		}
-		return c.jsonProducer(u, e), -1
+		return c.jsonProducer(u, e, 0), -1
 	}
 	return "", -1
 }
 
-// jsonProducer names the encoding/json call that produced the bytes returned
-// by call: json.Marshal, json.MarshalIndent, or buf.Bytes()/buf.String() of
-// a buffer written by a json.Encoder, json.Indent or json.Compact.
-func (c *checker) jsonProducer(u *unit, call *ast.CallExpr) string {
+// jsonProducer names the encoding/json call that produced the bytes of
+// result index of call: json.Marshal, json.MarshalIndent, buf.Bytes() or
+// buf.String() of a buffer written by a json.Encoder, json.Indent or
+// json.Compact, or a function (any package) with a dataFact.
+func (c *checker) jsonProducer(u *unit, call *ast.CallExpr, index int) string {
 	fn := c.callee(u, call)
 	if fn == nil {
 		return ""
 	}
-	if isFunc(fn, "encoding/json", "Marshal") || isFunc(fn, "encoding/json", "MarshalIndent") {
+	if index == 0 && (isFunc(fn, "encoding/json", "Marshal") || isFunc(fn, "encoding/json", "MarshalIndent")) {
 		return "data from json." + fn.Name()
+	}
+	var df dataFact
+	if fn.Pkg() != nil && c.pass.ImportObjectFact(fn, &df) && df.Result == index {
+		return "data from " + df.Producer + " (via " + funcName(fn) + ")"
+	}
+	if index != 0 {
+		return ""
 	}
 	if isMethod(fn, "bytes", "Buffer", "Bytes") || isMethod(fn, "bytes", "Buffer", "String") {
 		if sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr); ok && u != nil {

@@ -27,3 +27,14 @@ func (*wrapperFact) AFact() {}
 func (f *wrapperFact) String() string {
 	return fmt.Sprintf("writes(%s, path=%d, data=%d)", f.Sink, f.PathParam, f.DataParam)
 }
+
+// dataFact marks a function whose []byte result comes from encoding/json,
+// such as func (c *Config) encode() ([]byte, error) { return json.Marshal(c) }.
+type dataFact struct {
+	Result   int    // index of the result that holds the bytes
+	Producer string // the encoding/json call, e.g. "json.MarshalIndent"
+}
+
+func (*dataFact) AFact() {}
+
+func (f *dataFact) String() string { return fmt.Sprintf("jsonData(%s)", f.Producer) }

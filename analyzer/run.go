@@ -106,7 +106,7 @@ func (c *checker) exportPathFacts() {
 			}
 			res := fn.Signature().Results()
 			for i := 0; i < res.Len(); i++ {
-				if isString(res.At(i).Type()) {
+				if isString(res.At(i).Type()) || isBytes(res.At(i).Type()) {
 					cands = append(cands, cand{file, fd, fn})
 					break
 				}
@@ -117,15 +117,74 @@ func (c *checker) exportPathFacts() {
 		changed = false
 		for _, k := range cands {
 			var f pathFact
-			if c.pass.ImportObjectFact(k.fn, &f) {
-				continue
-			}
-			if c.findPathResult(c.unitOf(k.file, k.decl), k.decl, k.fn, &f) {
+			if !c.pass.ImportObjectFact(k.fn, &f) && c.findPathResult(c.unitOf(k.file, k.decl), k.decl, k.fn, &f) {
 				c.pass.ExportObjectFact(k.fn, &f)
+				changed = true
+			}
+			var df dataFact
+			if !c.pass.ImportObjectFact(k.fn, &df) && c.findDataResult(c.unitOf(k.file, k.decl), k.decl, k.fn, &df) {
+				c.pass.ExportObjectFact(k.fn, &df)
 				changed = true
 			}
 		}
 	}
+}
+
+// findDataResult looks for a return statement of decl whose []byte result
+// comes from encoding/json.
+func (c *checker) findDataResult(u *unit, decl *ast.FuncDecl, fn *types.Func, f *dataFact) bool {
+	res := fn.Signature().Results()
+	found := false
+	ast.Inspect(decl.Body, func(n ast.Node) bool {
+		if found {
+			return false
+		}
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.ReturnStmt:
+			if len(n.Results) == 1 && res.Len() > 1 {
+				// return json.Marshal(v): the results of the call are the results.
+				if call, ok := ast.Unparen(n.Results[0]).(*ast.CallExpr); ok {
+					for i := 0; i < res.Len(); i++ {
+						if isBytes(res.At(i).Type()) {
+							if ev := c.jsonProducer(u, call, i); ev != "" {
+								*f = dataFact{Result: i, Producer: producer(ev)}
+								found = true
+								return false
+							}
+						}
+					}
+				}
+				return true
+			}
+			if len(n.Results) != res.Len() {
+				return true
+			}
+			for i, r := range n.Results {
+				if !isBytes(res.At(i).Type()) {
+					continue
+				}
+				if ev, _ := c.dataEvidence(u, r, 0); ev != "" {
+					*f = dataFact{Result: i, Producer: producer(ev)}
+					found = true
+					return false
+				}
+			}
+		}
+		return true
+	})
+	return found
+}
+
+// producer extracts the encoding/json call from evidence such as
+// "data from json.Marshal (via encode)".
+func producer(ev string) string {
+	ev = strings.TrimPrefix(ev, "data from ")
+	if i := strings.Index(ev, " (via "); i >= 0 {
+		ev = ev[:i]
+	}
+	return ev
 }
 
 // findPathResult looks for a return statement of decl (not of a nested

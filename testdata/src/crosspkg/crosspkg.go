@@ -57,3 +57,9 @@ func noWritesPackage(dir string) {
 	os.WriteFile(filepath.Join(dir, names.State), nil, 0o644) // want `os\.WriteFile writes .* non-atomically`
 	os.WriteFile(names.Describe(), nil, 0o644)                // not a path fact
 }
+
+func encoded(v any) {
+	b, _ := conf.Encode(v)
+	os.WriteFile("blob", b, 0o644) // want `os\.WriteFile writes "blob" non-atomically: data from json\.Marshal \(via Encode\)`
+	conf.Save("blob", b)           // want `Save writes its data argument non-atomically: data from json\.Marshal \(via Encode\)`
+}

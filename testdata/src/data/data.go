@@ -63,3 +63,26 @@ func sliced(v config) {
 	b, _ := json.Marshal(v)
 	os.WriteFile("part", b[:len(b)-1], 0o644) // want `data from json\.Marshal`
 }
+
+// encode returns JSON bytes: a fact says so to every caller.
+func (c config) encode() ([]byte, error) { // want encode:`jsonData\(json\.MarshalIndent\)`
+	return json.MarshalIndent(c, "", "  ")
+}
+
+func encodeBuffer(v any) []byte { // want encodeBuffer:`jsonData\(json\.NewEncoder\)`
+	var buf bytes.Buffer
+	json.NewEncoder(&buf).Encode(v)
+	return buf.Bytes()
+}
+
+func text() ([]byte, error) { return []byte("plain"), nil }
+
+func viaFunctions(c config) {
+	b, err := c.encode()
+	if err == nil {
+		os.WriteFile("saved", b, 0o644) // want `os\.WriteFile writes "saved" non-atomically: data from json\.MarshalIndent \(via config\.encode\)`
+	}
+	os.WriteFile("buffered", encodeBuffer(c), 0o644) // want `data from json\.NewEncoder \(via encodeBuffer\)`
+	t, _ := text()
+	os.WriteFile("text", t, 0o644) // not JSON
+}

@@ -3,6 +3,7 @@
 package conf
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 )
@@ -55,4 +56,9 @@ func Open(name string) (*os.File, error) { // want Open:`writes\(os\.Create, pat
 // Backup writes a .bak file: the argument does not decide the extension.
 func Backup(path string, data []byte) error { // want Backup:`writes\(os\.WriteFile, path=-1, data=1\)`
 	return os.WriteFile(path+".bak", data, 0o644)
+}
+
+// Encode marshals v: callers in other packages know the bytes are JSON.
+func Encode(v any) ([]byte, error) { // want Encode:`jsonData\(json\.Marshal\)`
+	return json.Marshal(v)
 }
