@@ -97,10 +97,15 @@ var sample = map[string]string{
 	"go.mod": "module example.com/sample\n\ngo 1.26\n",
 	"main.go": `package main
 
-import "os"
+import (
+	"os"
+
+	"example.com/sample/store"
+)
 
 func main() {
 	data := []byte("{}")
+	_ = store.Save("state.json", data)
 	_ = os.WriteFile("config.json", data, 0o644)
 	_ = os.WriteFile("map.geojson", data, 0o644)
 	_ = os.WriteFile("other.json", data, 0o644) //nolint:errcheck // names another linter: still reported
@@ -119,6 +124,14 @@ import (
 func TestWrite(t *testing.T) {
 	_ = os.WriteFile("fixture.json", nil, 0o644)
 }
+`,
+	"store/store.go": `// Package store has a wrapper: the facts it exports reach main.
+package store
+
+import "os"
+
+// Save writes data to path.
+func Save(path string, data []byte) error { return os.WriteFile(path, data, 0o600) }
 `,
 	"clean/clean.go": `// Package clean writes no JSON non-atomically.
 package clean
@@ -158,6 +171,11 @@ func TestGolangciLintPlugin(t *testing.T) {
 		want := []string{"config.json", "other.json"}
 		if res.ExitCode != 1 || strings.Join(got, " ") != strings.Join(want, " ") {
 			t.Errorf("reported %q, want %q with exit code 1:\n%s", got, want, res)
+		}
+		// The wrapper's fact crosses from package store to main.
+		wrapper := regexp.MustCompile(`(?m)^` + regexp.QuoteMeta(filepath.Join(dir, "main.go")) + `:\d+:\d+: Save writes its path argument non-atomically: .*\(atomicjson\)$`)
+		if !wrapper.MatchString(res.Stdout) {
+			t.Errorf("no report of the call to the wrapper store.Save in main.go:\n%s", res)
 		}
 	})
 	t.Run("settings", func(t *testing.T) {
