@@ -25,7 +25,7 @@ func CleanTemps(dir string, olderThan time.Duration) ([]string, error) {
 	var removed []string
 	var errs []error
 	for _, e := range entries {
-		if !e.Type().IsRegular() || !isTempName(e.Name()) {
+		if !e.Type().IsRegular() || !IsTemp(e.Name()) {
 			continue
 		}
 		path := filepath.Join(dir, e.Name())

@@ -94,7 +94,7 @@ func TestDurabilityOrder(t *testing.T) {
 			}
 		} else if m := renameRe.FindStringSubmatch(c); m != nil {
 			from, to := m[1], m[2]
-			if !strings.HasPrefix(from, dir+"/") || !isTempName(filepath.Base(from)) {
+			if !strings.HasPrefix(from, dir+"/") || !IsTemp(filepath.Base(from)) {
 				continue
 			}
 			if !synced[from] {

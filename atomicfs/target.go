@@ -84,8 +84,11 @@ func tempPrefix(base string) string {
 	return "." + base + ".tmp-"
 }
 
-// isTempName reports whether a directory entry's name has the shape of this package's temp files.
-func isTempName(name string) bool {
+// IsTemp reports whether name, a file name without directory, has the shape of the temp files
+// this package writes (".<base>.tmp-<12 base-36 digits>"): exactly the names CleanTemps removes.
+// Tools that check a directory for leftovers (an fsck, a backup filter) use it to agree with
+// CleanTemps.
+func IsTemp(name string) bool {
 	i := strings.LastIndex(name, ".tmp-")
 	if i < 2 || name[0] != '.' || len(name)-i-len(".tmp-") != randLen {
 		return false

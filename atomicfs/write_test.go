@@ -124,7 +124,7 @@ func TestTempFileNames(t *testing.T) {
 	seen := map[string]bool{}
 	for _, tmp := range temps {
 		base := filepath.Base(tmp)
-		if filepath.Dir(tmp) != dir || !isTempName(base) || seen[tmp] || len(base) > 255 {
+		if filepath.Dir(tmp) != dir || !IsTemp(base) || seen[tmp] || len(base) > 255 {
 			t.Errorf("bad temp file name %s", tmp)
 		}
 		if !strings.HasPrefix(base, ".data.json.tmp-") && !strings.HasPrefix(base, ".é") {

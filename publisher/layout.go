@@ -3,6 +3,8 @@ package publisher
 import (
 	"path/filepath"
 	"strings"
+
+	"github.com/atomicjson/atomicjson/atomicfs"
 )
 
 // Paths of the files a content root holds, relative to the root and slash-separated.
@@ -37,27 +39,13 @@ func (s *Store) rel(path string) string {
 	return filepath.ToSlash(r)
 }
 
-// tempRandLen is the length of the random suffix of atomicfs temp file names.
-const tempRandLen = 12
-
-// isTemp reports whether base is an atomicfs temp file name (".<base>.tmp-<12 base-36 digits>"), the
-// only kind of file a crashed writer leaves behind. It matches exactly the names atomicfs.CleanTemps
-// removes, so that whatever Verify reports as a temp file, Repair can clean.
-func isTemp(base string) bool {
-	i := strings.LastIndex(base, ".tmp-")
-	if i < 2 || base[0] != '.' || len(base)-i-len(".tmp-") != tempRandLen {
-		return false
-	}
-	return strings.Trim(base[i+len(".tmp-"):], "0123456789abcdefghijklmnopqrstuvwxyz") == ""
-}
-
 // isLock reports whether base is an atomicfs lock sidecar. Lock files are never removed: deleting a
 // lock file another process holds would let a third process lock a fresh inode at the same time.
 func isLock(base string) bool { return strings.HasSuffix(base, ".lock") }
 
 // slugFromPostName returns the slug of a post file name, or false if base is not a post file.
 func slugFromPostName(base string) (string, bool) {
-	if isTemp(base) || !strings.HasSuffix(base, ".json") {
+	if atomicfs.IsTemp(base) || !strings.HasSuffix(base, ".json") {
 		return "", false
 	}
 	return strings.TrimSuffix(base, ".json"), true

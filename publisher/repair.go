@@ -85,7 +85,7 @@ func (s *Store) repairLocked(olds [][]byte, rep *RepairReport) ([][]byte, error)
 
 	// Files that do not parse and that no later step replaces are moved aside.
 	err = s.walkFiles(func(rel string) error {
-		if !strings.HasSuffix(rel, ".json") || isTemp(filepath.Base(rel)) || slices.Contains(lockedFiles, rel) ||
+		if !strings.HasSuffix(rel, ".json") || atomicfs.IsTemp(filepath.Base(rel)) || slices.Contains(lockedFiles, rel) ||
 			rel == BackupFile || filepath.ToSlash(filepath.Dir(rel)) == PostsDir {
 			return nil
 		}

@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"github.com/atomicjson/atomicjson/atomicfs"
 )
 
 // ProblemKind classifies a Verify finding.
@@ -120,7 +122,7 @@ func (s *Store) check() (*Report, error) {
 	err := s.walkFiles(func(rel string) error {
 		base := filepath.Base(rel)
 		switch {
-		case isTemp(base):
+		case atomicfs.IsTemp(base):
 			add(ProblemTempFile, rel, "left behind by an interrupted write")
 		case strings.HasSuffix(base, ".json"):
 			data, err := os.ReadFile(s.abs(rel))
