@@ -127,3 +127,24 @@ func TestHookWithoutAtomicjson(t *testing.T) {
 		t.Errorf("want exit code 1 naming the missing atomicjson command:\n%s", res)
 	}
 }
+
+// TestHookRootModule checks a repository whose module is at its root: a
+// file there selects the package ".", one below it "./dir".
+func TestHookRootModule(t *testing.T) {
+	hook := commands(t)
+	dir := t.TempDir()
+	e2e.WriteFiles(t, dir, map[string]string{
+		"go.mod":             "module example.com/root\n\ngo 1.26\n",
+		"main.go":            "package main\n\nimport \"os\"\n\nfunc main() { _ = os.WriteFile(\"state.json\", nil, 0o644) }\n",
+		"internal/db/db.go":  "package db\n\nimport \"os\"\n\n// Dump writes the dump.\nfunc Dump(b []byte) error { return os.WriteFile(\"dump.json\", b, 0o644) }\n",
+		"internal/db/doc.go": "// Package db is a database.\npackage db\n",
+	})
+	res := e2e.Run(t, dir, e2e.Env(), hook, "main.go")
+	if res.ExitCode != 3 || !strings.Contains(res.Stderr, `main.go:5:19: os.WriteFile writes "state.json"`) || strings.Contains(res.Stderr, "dump.json") {
+		t.Errorf("main.go: want state.json reported, dump.json not:\n%s", res)
+	}
+	res = e2e.Run(t, dir, e2e.Env(), hook, "internal/db/doc.go")
+	if res.ExitCode != 3 || !strings.Contains(res.Stderr, `db.go:6:36: os.WriteFile writes "dump.json"`) || strings.Contains(res.Stderr, "state.json") {
+		t.Errorf("internal/db/doc.go: want its package's dump.json reported, state.json not:\n%s", res)
+	}
+}
