@@ -3,7 +3,6 @@ package analyzer
 import (
 	"go/ast"
 	"go/token"
-	"go/types"
 	"strings"
 
 	"golang.org/x/tools/go/analysis"
@@ -31,7 +30,7 @@ func (c *config) run(pass *analysis.Pass) (any, error) {
 		return nil, nil // the helper is where the durable write is implemented
 	}
 	ch := &checker{pass: pass, cfg: c, units: make(map[ast.Node]*unit)}
-	ch.exportPathFacts()
+	ch.exportResultFacts()
 	ch.checkSuppressions()
 	if !ch.mayWrite() {
 		return nil, nil
@@ -82,154 +81,6 @@ func (c *checker) unitOf(file *ast.File, decl ast.Node) *unit {
 	u := c.newUnit(file, decl)
 	c.units[decl] = u
 	return u
-}
-
-// exportPathFacts exports a pathFact for every function of the package that
-// returns a known JSON path, iterating so that such functions may call each
-// other. It runs for every package, even one that writes nothing.
-func (c *checker) exportPathFacts() {
-	type cand struct {
-		file *ast.File
-		decl *ast.FuncDecl
-		fn   *types.Func
-	}
-	var cands []cand
-	for _, file := range c.pass.Files {
-		for _, d := range file.Decls {
-			fd, ok := d.(*ast.FuncDecl)
-			if !ok || fd.Body == nil {
-				continue
-			}
-			fn, ok := c.pass.TypesInfo.Defs[fd.Name].(*types.Func)
-			if !ok {
-				continue
-			}
-			res := fn.Signature().Results()
-			for i := 0; i < res.Len(); i++ {
-				if isString(res.At(i).Type()) || isBytes(res.At(i).Type()) {
-					cands = append(cands, cand{file, fd, fn})
-					break
-				}
-			}
-		}
-	}
-	for changed := true; changed; {
-		changed = false
-		for _, k := range cands {
-			var f pathFact
-			if !c.pass.ImportObjectFact(k.fn, &f) && c.findPathResult(c.unitOf(k.file, k.decl), k.decl, k.fn, &f) {
-				c.pass.ExportObjectFact(k.fn, &f)
-				changed = true
-			}
-			var df dataFact
-			if !c.pass.ImportObjectFact(k.fn, &df) && c.findDataResult(c.unitOf(k.file, k.decl), k.decl, k.fn, &df) {
-				c.pass.ExportObjectFact(k.fn, &df)
-				changed = true
-			}
-		}
-	}
-}
-
-// findDataResult looks for a return statement of decl whose []byte result
-// comes from encoding/json.
-func (c *checker) findDataResult(u *unit, decl *ast.FuncDecl, fn *types.Func, f *dataFact) bool {
-	res := fn.Signature().Results()
-	found := false
-	ast.Inspect(decl.Body, func(n ast.Node) bool {
-		if found {
-			return false
-		}
-		switch n := n.(type) {
-		case *ast.FuncLit:
-			return false
-		case *ast.ReturnStmt:
-			if len(n.Results) == 1 && res.Len() > 1 {
-				// return json.Marshal(v): the results of the call are the results.
-				if call, ok := ast.Unparen(n.Results[0]).(*ast.CallExpr); ok {
-					for i := 0; i < res.Len(); i++ {
-						if isBytes(res.At(i).Type()) {
-							if ev := c.jsonProducer(u, call, i); ev != "" {
-								*f = dataFact{Result: i, Producer: producer(ev)}
-								found = true
-								return false
-							}
-						}
-					}
-				}
-				return true
-			}
-			if len(n.Results) != res.Len() {
-				return true
-			}
-			for i, r := range n.Results {
-				if !isBytes(res.At(i).Type()) {
-					continue
-				}
-				if ev, _ := c.dataEvidence(u, r, 0); ev != "" {
-					*f = dataFact{Result: i, Producer: producer(ev)}
-					found = true
-					return false
-				}
-			}
-		}
-		return true
-	})
-	return found
-}
-
-// producer extracts the encoding/json call from evidence such as
-// "data from json.Marshal (via encode)".
-func producer(ev string) string {
-	ev = strings.TrimPrefix(ev, "data from ")
-	if i := strings.Index(ev, " (via "); i >= 0 {
-		ev = ev[:i]
-	}
-	return ev
-}
-
-// findPathResult looks for a return statement of decl (not of a nested
-// function literal) whose string result is a JSON path.
-func (c *checker) findPathResult(u *unit, decl *ast.FuncDecl, fn *types.Func, f *pathFact) bool {
-	res := fn.Signature().Results()
-	found := false
-	ast.Inspect(decl.Body, func(n ast.Node) bool {
-		if found {
-			return false
-		}
-		switch n := n.(type) {
-		case *ast.FuncLit:
-			return false
-		case *ast.ReturnStmt:
-			if len(n.Results) != res.Len() {
-				return true
-			}
-			for i, r := range n.Results {
-				if !isString(res.At(i).Type()) {
-					continue
-				}
-				if t, _, ok := c.jsonTail(c.tails(u, r, 0)); ok {
-					*f = pathFact{Result: i, Tail: shortTail(t.s)}
-					found = true
-					return false
-				}
-			}
-		}
-		return true
-	})
-	return found
-}
-
-// shortTail keeps the last element of a path tail, for messages and facts.
-func shortTail(s string) string {
-	if i := strings.LastIndexAny(s, `/\`); i >= 0 {
-		s = s[i+1:]
-	}
-	return s
-}
-
-// importPathFact is ImportObjectFact for a possibly foreign function.
-func (c *checker) importPathFact(fn *types.Func, f *pathFact) bool {
-	return fn.Pkg() != nil && c.pass.ImportObjectFact(fn, f)
 }
 
 // scan checks every call of the package, collecting diagnostics and
