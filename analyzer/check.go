@@ -97,6 +97,11 @@ func (c *checker) checkWrapperCall(u *unit, call *ast.CallExpr, fn *types.Func, 
 			dataParam = p
 		}
 	}
+	if ev == "" && (wf.Sink == "os.Create" || wf.Sink == "os.OpenFile") {
+		if ev = c.fileEvidence(u, call); ev != "" {
+			which = "path"
+		}
+	}
 	if ev != "" {
 		how := "non-atomically"
 		if wf.Sink == "os.Rename" {

@@ -63,3 +63,12 @@ func encoded(v any) {
 	os.WriteFile("blob", b, 0o644) // want `os\.WriteFile writes "blob" non-atomically: data from json\.Marshal \(via Encode\)`
 	conf.Save("blob", b)           // want `Save writes its data argument non-atomically: data from json\.Marshal \(via Encode\)`
 }
+
+func openedFile(name string, v any) error {
+	f, err := conf.Open(name) // want `Open writes its path argument non-atomically: file fed to json\.NewEncoder`
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	return json.NewEncoder(f).Encode(v)
+}
