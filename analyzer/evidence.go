@@ -163,5 +163,20 @@ func (c *checker) fileEvidence(u *unit, call *ast.CallExpr) string {
 			}
 		}
 	}
+	// io.WriteString(f, s), fmt.Fprint(f, ...), fmt.Fprintf(f, format, ...).
+	for _, w := range u.calls {
+		if len(w.Args) < 2 || identObj(c.pass.TypesInfo, w.Args[0]) != f {
+			continue
+		}
+		fn := c.callee(u, w)
+		if !isFunc(fn, "io", "WriteString") && !isFunc(fn, "fmt", "Fprint") && !isFunc(fn, "fmt", "Fprintln") && !isFunc(fn, "fmt", "Fprintf") {
+			continue
+		}
+		for _, a := range w.Args[1:] {
+			if ev, _ := c.dataEvidence(u, a, 0); ev != "" {
+				return ev
+			}
+		}
+	}
 	return ""
 }

@@ -150,7 +150,8 @@ func (c *checker) callTails(u *unit, call *ast.CallExpr, index, depth int) []tai
 		}
 	case [2]string{"strings", "Join"}:
 		if index == 0 && len(call.Args) == 2 {
-			if lit, ok := ast.Unparen(call.Args[0]).(*ast.CompositeLit); ok && len(lit.Elts) > 0 {
+			// strings.Join([]string{dir, "x.json"}, sep), or parts := []string{...}.
+			if lit, ok := c.resolve(u, call.Args[0], 0).(*ast.CompositeLit); ok && len(lit.Elts) > 0 {
 				if _, kv := lit.Elts[len(lit.Elts)-1].(*ast.KeyValueExpr); !kv {
 					return suffixOf(c.tails(u, lit.Elts[len(lit.Elts)-1], depth+1))
 				}

@@ -143,7 +143,7 @@ func (c *checker) fixedTempName(u *unit, src ast.Expr) bool {
 func (c *checker) resolve(u *unit, e ast.Expr, depth int) ast.Expr {
 	e = ast.Unparen(e)
 	id, ok := e.(*ast.Ident)
-	if !ok || depth > maxDepth {
+	if !ok || depth > maxDepth || u == nil {
 		return e
 	}
 	v, ok := c.pass.TypesInfo.Uses[id].(*types.Var)

@@ -4,6 +4,7 @@ package files
 import (
 	"bufio"
 	"encoding/json"
+	"fmt"
 	"io"
 	"os"
 )
@@ -77,4 +78,30 @@ func appendLog(path string, v any) error {
 	}
 	defer f.Close()
 	return json.NewEncoder(f).Encode(v)
+}
+
+func printed(path string, v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	f, err := os.Create(path) // want `os\.Create writes path non-atomically: data from json\.Marshal`
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	_, err = io.WriteString(f, string(b))
+	return err
+}
+
+func printedText(path string, lines []string) error { // want printedText:`writes\(os\.Create, path=0, data=-1\)`
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	for _, l := range lines {
+		fmt.Fprintln(f, l)
+	}
+	return nil
 }

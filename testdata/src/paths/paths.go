@@ -183,3 +183,8 @@ func background(p string) { // want background:`writes\(os\.WriteFile, path=0, d
 func useBackground() {
 	background("bg.json") // want `background writes its path argument non-atomically`
 }
+
+func joinedParts(root string) {
+	parts := []string{root, "cache", "parts.json"}
+	os.WriteFile(strings.Join(parts, "/"), data, 0o644) // want `os\.WriteFile writes .* non-atomically: path ends in \.json`
+}
