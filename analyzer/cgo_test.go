@@ -20,6 +20,13 @@ func TestCgo(t *testing.T) {
 	}
 	t.Setenv("CGO_ENABLED", "1")
 	analysistest.Run(t, testdata(), analyzer.Analyzer, "cgopkg")
+	for _, r := range analysistest.Run(t, testdata(), analyzer.Analyzer, "cgofix") {
+		for _, d := range r.Diagnostics {
+			if len(d.SuggestedFixes) > 0 {
+				t.Errorf("%v: a fix in a cgo file would edit cgo's output", r.Pass.Fset.Position(d.Pos))
+			}
+		}
+	}
 }
 
 // needTool skips a test that needs a missing external tool, except on CI

@@ -245,10 +245,16 @@ func (c *checker) helperImport(file *ast.File, ff *fileFacts) (string, *analysis
 			return name, &analysis.TextEdit{Pos: gd.Rparen, End: gd.Rparen, NewText: []byte(text)}
 		}
 	}
+	// After the last import declaration: never between a cgo preamble and
+	// its import "C".
+	var last *ast.GenDecl
 	for _, d := range file.Decls {
 		if gd, ok := d.(*ast.GenDecl); ok && gd.Tok == token.IMPORT {
-			return name, &analysis.TextEdit{Pos: gd.Pos(), End: gd.Pos(), NewText: []byte("import " + spec + "\n")}
+			last = gd
 		}
+	}
+	if last != nil {
+		return name, &analysis.TextEdit{Pos: last.End(), End: last.End(), NewText: []byte("\nimport " + spec)}
 	}
 	return name, &analysis.TextEdit{Pos: file.Name.End(), End: file.Name.End(), NewText: []byte("\n\nimport " + spec)}
 }

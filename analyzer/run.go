@@ -123,6 +123,9 @@ func (c *checker) report() {
 		if c.suppressed(d.d.Pos) {
 			continue
 		}
+		if d.fix != nil && c.generatedByCgo(d.d.Pos) {
+			d.fix = nil // its edits would land in cgo's output, not in the user's file
+		}
 		if d.fix != nil {
 			ff := files[d.fix.file]
 			if ff == nil {
@@ -133,4 +136,11 @@ func (c *checker) report() {
 		}
 		c.pass.Report(d.d)
 	}
+}
+
+// generatedByCgo reports whether pos lies in a file that cgo rewrote: its
+// //line directives point back to a different file than the one parsed.
+func (c *checker) generatedByCgo(pos token.Pos) bool {
+	tf := c.pass.Fset.File(pos)
+	return tf == nil || tf.Name() != c.pass.Fset.PositionFor(pos, true).Filename
 }
