@@ -3,6 +3,7 @@ package stats
 
 import (
 	"math"
+	"math/rand/v2"
 	"slices"
 	"time"
 )
@@ -22,6 +23,20 @@ func Median(xs []float64) float64 {
 	return (s[n/2-1] + s[n/2]) / 2
 }
 
+// Quantile returns the q-quantile (0 <= q <= 1) of xs, interpolating
+// linearly between the closest ranks, or NaN for none.
+func Quantile(xs []float64, q float64) float64 {
+	if len(xs) == 0 {
+		return math.NaN()
+	}
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	pos := q * float64(len(s)-1)
+	lo := int(math.Floor(pos))
+	hi := min(lo+1, len(s)-1)
+	return s[lo] + (s[hi]-s[lo])*(pos-float64(lo))
+}
+
 // Percentile returns the p-th percentile (0 < p <= 100) of ds by the
 // nearest-rank method: the smallest value that at least p% of the values
 // do not exceed. It returns 0 for none.
@@ -36,16 +51,25 @@ func Percentile(ds []time.Duration, p float64) time.Duration {
 	return s[rank-1]
 }
 
-// Spread returns (max-min)/median of xs, the relative range the report
-// prints next to a median so that a noisy cell is visible as such.
-func Spread(xs []float64) float64 {
-	if len(xs) == 0 {
-		return math.NaN()
+// RatioInterval returns a 95% bootstrap interval for Median(a)/Median(b):
+// both sample sets are resampled with replacement, 2000 times, with a fixed
+// seed so that a report is reproducible from its samples.
+func RatioInterval(a, b []float64) (lo, hi float64) {
+	if len(a) == 0 || len(b) == 0 {
+		return math.NaN(), math.NaN()
 	}
-	lo, hi := slices.Min(xs), slices.Max(xs)
-	m := Median(xs)
-	if m == 0 {
-		return 0
+	const iters = 2000
+	rng := rand.New(rand.NewPCG(1, 2))
+	ratios := make([]float64, iters)
+	ra, rb := make([]float64, len(a)), make([]float64, len(b))
+	for i := range ratios {
+		for j := range ra {
+			ra[j] = a[rng.IntN(len(a))]
+		}
+		for j := range rb {
+			rb[j] = b[rng.IntN(len(b))]
+		}
+		ratios[i] = Median(ra) / Median(rb)
 	}
-	return (hi - lo) / m
+	return Quantile(ratios, 0.025), Quantile(ratios, 0.975)
 }

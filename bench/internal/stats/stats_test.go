@@ -50,8 +50,30 @@ func TestPercentile(t *testing.T) {
 	}
 }
 
-func TestSpread(t *testing.T) {
-	if got := Spread([]float64{1, 2, 3}); got != 1 {
-		t.Errorf("Spread(1,2,3) = %v, want 1", got)
+func TestQuantile(t *testing.T) {
+	xs := []float64{4, 1, 3, 2, 5}
+	for _, tc := range []struct{ q, want float64 }{{0, 1}, {0.25, 2}, {0.5, 3}, {1, 5}, {0.125, 1.5}} {
+		if got := Quantile(xs, tc.q); got != tc.want {
+			t.Errorf("Quantile(1..5, %v) = %v, want %v", tc.q, got, tc.want)
+		}
+	}
+	if !math.IsNaN(Quantile(nil, 0.5)) {
+		t.Error("Quantile(nil) is not NaN")
+	}
+}
+
+func TestRatioInterval(t *testing.T) {
+	var a, b []float64
+	for i := range 200 {
+		b = append(b, 1+float64(i%10)/100) // 1.00 … 1.09
+		a = append(a, 2+float64(i%10)/50)  // 2.00 … 2.18
+	}
+	lo, hi := RatioInterval(a, b)
+	want := Median(a) / Median(b)
+	if !(lo <= want && want <= hi) || lo < 1.8 || hi > 2.2 {
+		t.Errorf("RatioInterval = [%v, %v], want a narrow interval around %v", lo, hi, want)
+	}
+	if lo2, hi2 := RatioInterval(a, b); lo2 != lo || hi2 != hi {
+		t.Error("RatioInterval is not reproducible")
 	}
 }
