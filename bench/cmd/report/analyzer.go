@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/atomicjson/atomicjson/bench/internal/proc"
 	"github.com/atomicjson/atomicjson/bench/internal/stats"
@@ -98,6 +99,7 @@ func analyzerSection(w io.Writer, cfg config) error {
 		{name: xtoolsModule + "@" + xtoolsVersion, dir: xtools, patterns: []string{"./..."},
 			env: []string{"GOFLAGS=" + strings.TrimSpace(os.Getenv("GOFLAGS")+" -mod=mod"), "GOWORK=off"}},
 	}
+	warmStart := time.Now()
 	for _, t := range targets {
 		logf("analyzer: warming the build cache for %s (untimed)", t.name)
 		warm := exec.Command("go", append([]string{"list", "-e", "-export", "-deps", "-test"}, t.patterns...)...)
@@ -107,6 +109,8 @@ func analyzerSection(w io.Writer, cfg config) error {
 			return fmt.Errorf("warming the cache for %s: %v\n%s", t.name, err, stderr.Bytes())
 		}
 	}
+
+	warmup := time.Since(warmStart)
 
 	standalone := []driver{atomicjson, noopFacts, noop}
 	vetTools := []driver{atomicjson, noopFacts, builtinVet}
@@ -169,7 +173,7 @@ func analyzerSection(w io.Writer, cfg config) error {
 	fmt.Fprintf(w, "## The analyzer against no-op analyzers\n\n")
 	fmt.Fprintf(w, "Every command is the same `singlechecker` driver (golang.org/x/tools %s) with a different analyzer: ", xtoolsVersion)
 	fmt.Fprintf(w, "**noop-facts** declares one fact type and requires inspect but does nothing (the package-loading floor of a cross-package analyzer; the baseline), **noop** declares no facts, **atomicjson** is the real pass. ")
-	fmt.Fprintf(w, "The build cache is warm (export data compiled before timing). Medians, contenders interleaved; ratios are to noop-facts.\n\n")
+	fmt.Fprintf(w, "The build cache is warm: export data is compiled before timing (`go list -export -deps -test`; %s in this run, part of the run time above). Medians, contenders interleaved; ratios are to noop-facts.\n\n", warmup.Round(time.Second))
 	fmt.Fprintf(w, "### Standalone (`<command> -json <packages>`, tests included as by default), %d rounds\n\n", standaloneRounds)
 	fmt.Fprintf(w, "Peak RSS is the driver process's `ru_maxrss` (one process loads and analyzes everything), read by a small wrapper process (see bench/cmd/report/measure.go for why); the wrapper's own share, measured on `true`, is %s.\n\n", fmtBytes(wrapperFloor))
 	fmt.Fprintf(w, "| packages | command | wall | vs noop-facts | peak RSS | vs noop-facts | CPU (user+sys) | vs noop-facts |\n|---|---|--:|--:|--:|--:|--:|--:|\n")

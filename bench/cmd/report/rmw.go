@@ -38,6 +38,7 @@ func rmwSection(w io.Writer, cfg config, dir string) error {
 	}
 	rates := make([][]float64, len(procs))
 	waits := make([][]time.Duration, len(procs))
+	holds := make([][]time.Duration, len(procs))
 	contended := make([]int, len(procs))
 	for r := range rounds {
 		logf("rmw: round %d/%d", r+1, rounds)
@@ -53,6 +54,7 @@ func rmwSection(w io.Writer, cfg config, dir string) error {
 			}
 			rates[pi] = append(rates[pi], float64(res.Updates)/res.Wall.Seconds())
 			waits[pi] = append(waits[pi], res.Waits...)
+			holds[pi] = append(holds[pi], res.Holds...)
 			contended[pi] += res.Contended
 		}
 	}
@@ -60,13 +62,14 @@ func rmwSection(w io.Writer, cfg config, dir string) error {
 	fmt.Fprintf(w, "## Contended read-modify-write: atomicfs.UpdateJSON from N processes\n\n")
 	fmt.Fprintf(w, "N worker processes (re-executions of the runner), released together, each do %d `UpdateJSON` increments of one counter file; %d rounds, N interleaved. ", m, rounds)
 	fmt.Fprintf(w, "Every run checked that the counter ended at exactly N×%d (the report fails otherwise). ", m)
-	fmt.Fprintf(w, "Lock waits come from `WithLockStats`, pooled over all updates of all rounds. The baseline is one process.\n\n")
-	fmt.Fprintf(w, "| processes | updates per run | updates/s (median) | vs 1 process | lock wait p50 | lock wait p99 | contended | final count |\n")
-	fmt.Fprintf(w, "|--:|--:|--:|--:|--:|--:|--:|:-:|\n")
+	fmt.Fprintf(w, "Lock waits and holds (read, decode, fn, encode, durable write) come from `WithLockStats`, pooled over all updates of all rounds. The baseline is one process.\n\n")
+	fmt.Fprintf(w, "| processes | updates per run | updates/s (median) | vs 1 process | lock wait p50 | lock wait p99 | lock hold p50 | contended | final count |\n")
+	fmt.Fprintf(w, "|--:|--:|--:|--:|--:|--:|--:|--:|:-:|\n")
 	for pi, n := range procs {
-		fmt.Fprintf(w, "| %d | %d | %.0f | %.2f× | %s | %s | %.0f%% | = N×M in all %d runs |\n",
+		fmt.Fprintf(w, "| %d | %d | %.0f | %.2f× | %s | %s | %s | %.0f%% | = N×M in all %d runs |\n",
 			n, n*m, stats.Median(rates[pi]), stats.Median(rates[pi])/base,
 			fmtDur(stats.Percentile(waits[pi], 50).Seconds()), fmtDur(stats.Percentile(waits[pi], 99).Seconds()),
+			fmtDur(stats.Percentile(holds[pi], 50).Seconds()),
 			100*float64(contended[pi])/float64(len(waits[pi])), rounds)
 	}
 	fmt.Fprintln(w)

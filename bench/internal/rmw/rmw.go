@@ -25,6 +25,8 @@ type Counter struct {
 type WorkerReport struct {
 	// Waits holds the lock wait of every update, in nanoseconds.
 	Waits []int64 `json:"waits_ns"`
+	// Holds holds the lock hold time of every update, in nanoseconds.
+	Holds []int64 `json:"holds_ns"`
 	// Contended counts the updates that found the lock held.
 	Contended int `json:"contended"`
 }
@@ -39,6 +41,7 @@ func Worker(path string, m int, start io.Reader, out io.Writer) error {
 	var rep WorkerReport
 	stats := atomicfs.WithLockStats(func(s atomicfs.LockStats) {
 		rep.Waits = append(rep.Waits, int64(s.Wait))
+		rep.Holds = append(rep.Holds, int64(s.Hold))
 		if s.Contended {
 			rep.Contended++
 		}
@@ -60,8 +63,9 @@ type Result struct {
 	Procs, Updates int
 	// Wall is the time from the start signal until the last worker exited.
 	Wall time.Duration
-	// Waits is the lock wait of every update of every worker.
-	Waits []time.Duration
+	// Waits and Holds are the lock wait and hold of every update of every
+	// worker.
+	Waits, Holds []time.Duration
 	// Contended counts updates that found the lock held.
 	Contended int
 }
@@ -115,6 +119,9 @@ func Run(dir string, n, m int, newWorker func(path string, m int) *exec.Cmd) (Re
 		}
 		for _, w := range rep.Waits {
 			res.Waits = append(res.Waits, time.Duration(w))
+		}
+		for _, h := range rep.Holds {
+			res.Holds = append(res.Holds, time.Duration(h))
 		}
 		res.Contended += rep.Contended
 	}
