@@ -3,10 +3,13 @@ module github.com/atomicjson/atomicjson
 go 1.26.0
 
 require (
-	github.com/gofrs/flock v0.13.2 // indirect
-	github.com/golangci/plugin-module-register v0.1.2 // indirect
+	github.com/gofrs/flock v0.13.2
+	github.com/golangci/plugin-module-register v0.1.2
+	golang.org/x/sys v0.50.0
+	golang.org/x/tools v0.52.0
+)
+
+require (
 	golang.org/x/mod v0.42.0 // indirect
 	golang.org/x/sync v0.24.0 // indirect
-	golang.org/x/sys v0.50.0 // indirect
-	golang.org/x/tools v0.52.0 // indirect
 )
