@@ -23,6 +23,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -64,7 +65,7 @@ func main() {
 	cfg.sections = map[string]bool{}
 	for s := range strings.SplitSeq(sections, ",") {
 		s = strings.TrimSpace(s)
-		if !contains(allSections, s) {
+		if !slices.Contains(allSections, s) {
 			fmt.Fprintf(os.Stderr, "report: unknown section %q (have %s)\n", s, strings.Join(allSections, ", "))
 			os.Exit(2)
 		}
@@ -74,15 +75,6 @@ func main() {
 		fmt.Fprintln(os.Stderr, "report:", err)
 		os.Exit(1)
 	}
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 func run(cfg config) error {
