@@ -25,6 +25,12 @@ func TestPackages(t *testing.T) {
 		"github.com/atomicjson/atomicjson/atomicfs", "example.com/names", "example.com/conf", "crosspkg", "data", "files", "wrappers", "rename", "suppress")
 }
 
+// TestRedTeam covers the cases of the red-team review: reaching
+// assignments, non-JSON extensions, closures, range values and more.
+func TestRedTeam(t *testing.T) {
+	analysistest.Run(t, testdata(), analyzer.Analyzer, "redteam")
+}
+
 func TestFixes(t *testing.T) {
 	analysistest.RunWithSuggestedFixes(t, testdata(), analyzer.Analyzer, "fixes")
 }

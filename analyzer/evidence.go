@@ -2,6 +2,7 @@ package analyzer
 
 import (
 	"go/ast"
+	"go/token"
 	"go/types"
 )
 
@@ -23,22 +24,7 @@ func (c *checker) dataEvidence(u *unit, e ast.Expr, depth int) (string, int) {
 		if !ok || u == nil {
 			return "", -1
 		}
-		if i, ok := u.params[v]; ok {
-			return "", i
-		}
-		for _, r := range u.assigns[v] {
-			if r.index >= 0 {
-				if call, ok := ast.Unparen(r.expr).(*ast.CallExpr); ok {
-					if ev := c.jsonProducer(u, call, r.index); ev != "" {
-						return ev, -1
-					}
-				}
-				continue
-			}
-			if ev, _ := c.dataEvidence(u, r.expr, depth+1); ev != "" {
-				return ev, -1
-			}
-		}
+		return c.varData(u, v, e.Pos())
 	case *ast.CallExpr:
 		if tv, ok := info.Types[e.Fun]; ok && tv.IsType() {
 			if len(e.Args) == 1 {
@@ -54,6 +40,41 @@ func (c *checker) dataEvidence(u *unit, e ast.Expr, depth int) (string, int) {
 		return c.jsonProducer(u, e, 0), -1
 	}
 	return "", -1
+}
+
+// varData is dataEvidence for the variable v read at pos, memoized per read
+// as varTails is.
+func (c *checker) varData(u *unit, v *types.Var, pos token.Pos) (string, int) {
+	k := useKey{v, pos}
+	if r, ok := u.dataMemo[k]; ok {
+		return r.ev, r.param
+	}
+	if u.busy[k] {
+		return "", -1
+	}
+	u.busy[k] = true
+	defs, entry := u.reaching(v, pos)
+	res := dataResult{param: -1}
+	if i, ok := u.params[v]; ok && entry {
+		res.param = i
+	}
+	for _, r := range defs {
+		var ev string
+		if r.index >= 0 {
+			if call, ok := ast.Unparen(r.expr).(*ast.CallExpr); ok {
+				ev = c.jsonProducer(u, call, r.index)
+			}
+		} else {
+			ev, _ = c.dataEvidence(u, r.expr, 0)
+		}
+		if ev != "" {
+			res = dataResult{ev: ev, param: -1}
+			break
+		}
+	}
+	delete(u.busy, k)
+	u.dataMemo[k] = res
+	return res.ev, res.param
 }
 
 // jsonProducer names the encoding/json call that produced the bytes of

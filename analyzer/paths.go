@@ -45,7 +45,7 @@ func (c *checker) tails(u *unit, e ast.Expr, depth int) []tail {
 		}
 		return concat(c.tails(u, e.X, depth+1), c.tails(u, e.Y, depth+1))
 	case *ast.Ident:
-		return c.varTails(u, info.Uses[e], depth)
+		return c.varTails(u, info.Uses[e], e.Pos(), depth)
 	case *ast.SelectorExpr:
 		s := info.Selections[e]
 		if s == nil || s.Kind() != types.FieldVal || u == nil {
@@ -64,8 +64,8 @@ func (c *checker) tails(u *unit, e ast.Expr, depth int) []tail {
 	return nil
 }
 
-// varTails returns the tails of the variable obj.
-func (c *checker) varTails(u *unit, obj types.Object, depth int) []tail {
+// varTails returns the tails of the variable obj read at pos.
+func (c *checker) varTails(u *unit, obj types.Object, pos token.Pos, depth int) []tail {
 	v, ok := obj.(*types.Var)
 	if !ok {
 		return nil
@@ -79,24 +79,38 @@ func (c *checker) varTails(u *unit, obj types.Object, depth int) []tail {
 	if u == nil {
 		return nil
 	}
-	if i, ok := u.params[v]; ok {
-		return []tail{{param: i}}
+	// Each read is followed once: the memo keeps the walk linear in the
+	// size of the function, and a read already being followed (a cycle
+	// through x = x + "a" or a loop) adds nothing.
+	k := useKey{v, pos}
+	if ts, ok := u.tailMemo[k]; ok {
+		return ts
 	}
+	if u.busy[k] {
+		return nil
+	}
+	u.busy[k] = true
+	defs, entry := u.reaching(v, pos)
 	var out []tail
-	for _, r := range u.assigns[v] {
+	if i, ok := u.params[v]; ok && entry {
+		out = append(out, tail{param: i})
+	}
+	for _, r := range defs {
 		var ts []tail
 		if r.index >= 0 {
 			if call, ok := ast.Unparen(r.expr).(*ast.CallExpr); ok {
-				ts = c.callTails(u, call, r.index, depth+1)
+				ts = c.callTails(u, call, r.index, 0)
 			}
 		} else {
-			ts = c.tails(u, r.expr, depth+1)
+			ts = c.tails(u, r.expr, 0)
 		}
-		if r.add {
-			ts = concat([]tail{{param: -1}}, ts)
+		if r.add { // x += e: e follows the value x had before
+			ts = concat(c.varTails(u, v, r.pos, 0), ts)
 		}
 		out = appendTails(out, ts...)
 	}
+	delete(u.busy, k)
+	u.tailMemo[k] = out
 	return out
 }
 

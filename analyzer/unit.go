@@ -19,19 +19,47 @@ type unit struct {
 	assigns map[types.Object][]rhs           // every value stored in a local variable
 	fields  map[fieldKey][]ast.Expr          // values stored in v.f for a local v
 	calls   []*ast.CallExpr                  // every call, in source order
+	loops   [][2]token.Pos                   // the extent of every for and range statement
 	dest    map[*ast.CallExpr]types.Object   // the variable receiving a call's (first) result
 	methods map[types.Object][]*ast.CallExpr // method calls on a variable, e.g. f.Sync()
 
 	renameCalls []*ast.CallExpr         // os.Rename calls, computed on first use
 	encRoots    map[types.Object]string // variables that reach a json encoder or json.Indent/Compact, with the evidence
+
+	// Memos of the value-following walks, keyed by a variable read, so that
+	// each read is followed once however many paths lead to it; busy marks
+	// the reads being followed, which contribute nothing new when met again
+	// (x = x + "a" refers to itself).
+	tailMemo map[useKey][]tail
+	dataMemo map[useKey]dataResult
+	busy     map[useKey]bool
+}
+
+// useKey names a read of variable v at pos.
+type useKey struct {
+	v   types.Object
+	pos token.Pos
+}
+
+// dataResult is a memoized dataEvidence result.
+type dataResult struct {
+	ev    string
+	param int
 }
 
 // rhs is one value stored in a variable: expr, or result index of the call
-// expr when index >= 0; add marks x += expr.
+// expr when index >= 0; add marks x += expr. pos is the position of the
+// assigning statement, and block the extent of the block that holds it
+// directly (zero when the statement is not a direct child of a block, as in
+// if x := f(); ...): such an assignment runs before every later statement of
+// its block.
 type rhs struct {
 	expr  ast.Expr
 	index int
 	add   bool
+	pos   token.Pos
+	end   token.Pos
+	block [2]token.Pos
 }
 
 // fieldKey names the field f of the local variable v in v.f.
@@ -49,6 +77,10 @@ func (c *checker) newUnit(file *ast.File, decl ast.Node) *unit {
 		fields:  make(map[fieldKey][]ast.Expr),
 		dest:    make(map[*ast.CallExpr]types.Object),
 		methods: make(map[types.Object][]*ast.CallExpr),
+
+		tailMemo: make(map[useKey][]tail),
+		dataMemo: make(map[useKey]dataResult),
+		busy:     make(map[useKey]bool),
 	}
 	info := c.pass.TypesInfo
 	if fd, ok := decl.(*ast.FuncDecl); ok {
@@ -67,16 +99,38 @@ func (c *checker) newUnit(file *ast.File, decl ast.Node) *unit {
 			return u
 		}
 	}
+	blocks := make(map[ast.Node][2]token.Pos) // statement -> extent of the block holding it
+	inBlock := func(b ast.Node, list []ast.Stmt) {
+		for _, st := range list {
+			blocks[st] = [2]token.Pos{b.Pos(), b.End()}
+		}
+	}
 	ast.Inspect(decl, func(n ast.Node) bool {
 		switch n := n.(type) {
+		case *ast.BlockStmt:
+			inBlock(n, n.List)
+		case *ast.ForStmt:
+			u.loops = append(u.loops, [2]token.Pos{n.Pos(), n.End()})
+		case *ast.RangeStmt:
+			u.loops = append(u.loops, [2]token.Pos{n.Pos(), n.End()})
+		case *ast.CaseClause:
+			inBlock(n, n.Body)
+		case *ast.CommClause:
+			inBlock(n, n.Body)
+		case *ast.DeclStmt:
+			if gd, ok := n.Decl.(*ast.GenDecl); ok {
+				for _, spec := range gd.Specs {
+					blocks[spec] = blocks[n]
+				}
+			}
 		case *ast.AssignStmt:
-			u.addAssign(info, n.Lhs, n.Rhs, n.Tok)
+			u.addAssign(info, n.Lhs, n.Rhs, n.Tok, n, blocks[n])
 		case *ast.ValueSpec:
 			lhs := make([]ast.Expr, len(n.Names))
 			for i, id := range n.Names {
 				lhs[i] = id
 			}
-			u.addAssign(info, lhs, n.Values, token.DEFINE)
+			u.addAssign(info, lhs, n.Values, token.DEFINE, n, blocks[n])
 		case *ast.CallExpr:
 			u.calls = append(u.calls, n)
 			if sel, ok := ast.Unparen(n.Fun).(*ast.SelectorExpr); ok {
@@ -93,14 +147,14 @@ func (c *checker) newUnit(file *ast.File, decl ast.Node) *unit {
 }
 
 // addAssign records lhs = rhs (or :=, +=).
-func (u *unit) addAssign(info *types.Info, lhs, values []ast.Expr, tok token.Token) {
+func (u *unit) addAssign(info *types.Info, lhs, values []ast.Expr, tok token.Token, stmt ast.Node, block [2]token.Pos) {
 	for i, l := range lhs {
 		var r rhs
 		switch {
 		case len(lhs) == len(values):
-			r = rhs{expr: values[i], index: -1, add: tok == token.ADD_ASSIGN}
+			r = rhs{expr: values[i], index: -1, add: tok == token.ADD_ASSIGN, pos: stmt.Pos(), end: stmt.End(), block: block}
 		case len(values) == 1:
-			r = rhs{expr: values[0], index: i}
+			r = rhs{expr: values[0], index: i, pos: stmt.Pos(), end: stmt.End(), block: block}
 		default:
 			continue
 		}
