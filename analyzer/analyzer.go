@@ -15,7 +15,7 @@ const DefaultHelper = "github.com/atomicjson/atomicjson/atomicfs"
 
 // Config configures an analyzer built by New.
 type Config struct {
-	Extensions   []string // lower-case suffixes, default []string{".json"}
+	Extensions   []string // suffixes, case-insensitive, a missing leading dot added; default []string{".json"}
 	IncludeTests bool     // also check _test.go files
 	Helper       string   // import path of the atomic-write package; default DefaultHelper
 }
@@ -81,12 +81,17 @@ func (c *config) set(cfg Config) {
 	}
 }
 
-// normExts lower-cases the extensions and drops empty ones.
+// normExts lower-cases the extensions, adds the leading dot where it is
+// missing ("json" means ".json", not any name ending in "json", such as
+// "nojson"), and drops empty ones.
 func normExts(in []string) []string {
 	var out []string
 	for _, e := range in {
 		e = strings.ToLower(strings.TrimSpace(e))
-		if e != "" {
+		if e != "" && e != "." {
+			if !strings.HasPrefix(e, ".") {
+				e = "." + e
+			}
 			out = append(out, e)
 		}
 	}

@@ -82,6 +82,22 @@ func TestFlagsAreIndependent(t *testing.T) {
 	analysistest.Run(t, testdata(), a, "exts")
 }
 
+// TestExtensionsWithoutDot checks that -extensions=geojson means
+// ".geojson": a name such as "nogeojson" is not a match.
+func TestExtensionsWithoutDot(t *testing.T) {
+	a := analyzer.New(analyzer.DefaultConfig())
+	if err := a.Flags.Set("extensions", "geojson, JSON5"); err != nil {
+		t.Fatal(err)
+	}
+	if got := a.Flags.Lookup("extensions").Value.String(); got != ".geojson,.json5" {
+		t.Errorf("-extensions = %q, want the leading dots added", got)
+	}
+	if err := a.Flags.Set("extensions", "."); err == nil {
+		t.Error("-extensions accepted a lone dot")
+	}
+	analysistest.Run(t, testdata(), analyzer.New(analyzer.Config{Extensions: []string{"geojson", "json5"}}), "exts")
+}
+
 // TestHelperFlag runs the customhelper checks with -helper set as a flag.
 func TestHelperFlag(t *testing.T) {
 	a := analyzer.New(analyzer.DefaultConfig())

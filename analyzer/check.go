@@ -55,10 +55,11 @@ func (c *checker) checkSink(u *unit, call *ast.CallExpr, fn *types.Func, s sink)
 		ev = "path ends in " + ext
 	}
 	dataParam := -1
-	if ev == "" && s.data >= 0 {
+	notJSON := c.notJSON(ts) // then what is written does not matter
+	if ev == "" && s.data >= 0 && !notJSON {
 		ev, dataParam = c.dataEvidence(u, call.Args[s.data], 0)
 	}
-	if ev == "" && s.kind != writeFile {
+	if ev == "" && s.kind != writeFile && !notJSON {
 		ev = c.fileEvidence(u, call)
 	}
 	if ev != "" {
@@ -83,12 +84,17 @@ func (c *checker) checkWrapperCall(u *unit, call *ast.CallExpr, fn *types.Func, 
 	pathArg, dataArg := c.argAt(call, fn, wf.PathParam), c.argAt(call, fn, wf.DataParam)
 	var ev, which string
 	pathParam, dataParam := -1, -1
+	notJSON := false
 	if pathArg != nil {
 		ts := c.tails(u, pathArg, 0)
 		if _, ext, ok := c.jsonTail(ts); ok {
 			ev, which = "path ends in "+ext, "path"
 		}
 		pathParam = paramTail(ts)
+		notJSON = c.notJSON(ts)
+	}
+	if notJSON {
+		dataArg = nil
 	}
 	if ev == "" && dataArg != nil {
 		if e, p := c.dataEvidence(u, dataArg, 0); e != "" {
@@ -97,7 +103,7 @@ func (c *checker) checkWrapperCall(u *unit, call *ast.CallExpr, fn *types.Func, 
 			dataParam = p
 		}
 	}
-	if ev == "" && (wf.Sink == "os.Create" || wf.Sink == "os.OpenFile") {
+	if ev == "" && !notJSON && (wf.Sink == "os.Create" || wf.Sink == "os.OpenFile") {
 		if ev = c.fileEvidence(u, call); ev != "" {
 			which = "path"
 		}

@@ -5,6 +5,7 @@ import (
 	"go/constant"
 	"go/token"
 	"go/types"
+	"slices"
 	"strings"
 )
 
@@ -278,6 +279,63 @@ func (c *checker) jsonTail(ts []tail) (tail, string, bool) {
 		}
 	}
 	return tail{}, "", false
+}
+
+// notJSON reports whether every known value of a path (its tails ts) ends
+// in a file extension outside the configured list, such as "events.jsonl",
+// "audit.log" or "values.yaml": such a target is not a JSON file by name, so
+// bytes from encoding/json written there (a JSON-lines log, a YAML file,
+// which JSON is a subset of) are not evidence. A path that may be a
+// parameter, or whose last element has no extension, is not provably
+// anything.
+func (c *checker) notJSON(ts []tail) bool {
+	if len(ts) == 0 {
+		return false
+	}
+	if _, _, ok := c.jsonTail(ts); ok {
+		return false
+	}
+	for _, t := range ts {
+		ext := strings.ToLower(fileExt(t.s))
+		if ext == "" || slices.Contains(c.cfg.exts, ext) {
+			return false
+		}
+	}
+	return true
+}
+
+// copySuffixes mark a copy of another file, such as "state.json.bak": the
+// extension before them says what the content is.
+var copySuffixes = []string{".bak", ".backup", ".old", ".orig", ".new", ".tmp", ".temp"}
+
+// fileExt returns the extension of the last element of the path tail s:
+// a dot followed by one to ten letters or digits, at least one a letter,
+// looking through copy suffixes (".bak"); otherwise "" (no extension, or the
+// tail is too short to tell).
+func fileExt(s string) string {
+	for _, cp := range copySuffixes {
+		if len(s) >= len(cp) && strings.EqualFold(s[len(s)-len(cp):], cp) {
+			return fileExt(s[:len(s)-len(cp)])
+		}
+	}
+	i := strings.LastIndexByte(s, '.')
+	if i < 0 || len(s)-i-1 < 1 || len(s)-i-1 > 10 {
+		return ""
+	}
+	letter := false
+	for _, r := range s[i+1:] {
+		switch {
+		case 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z':
+			letter = true
+		case '0' <= r && r <= '9':
+		default:
+			return ""
+		}
+	}
+	if !letter {
+		return ""
+	}
+	return s[i:]
 }
 
 // paramTail returns the parameter whose value decides the extension of one

@@ -86,7 +86,7 @@ func (c *checker) checkRename(u *unit, rename *ast.CallExpr) bool {
 	var ev string
 	if _, ext, ok := c.jsonTail(ts); ok {
 		ev = "path ends in " + ext
-	} else if fn := c.callee(u, write); fn != nil {
+	} else if fn := c.callee(u, write); fn != nil && !c.notJSON(ts) {
 		if s, ok := sinks[funcKey(fn)]; ok && s.data >= 0 && len(write.Args) > s.data {
 			ev, _ = c.dataEvidence(u, write.Args[s.data], 0)
 		}
