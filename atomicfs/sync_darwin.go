@@ -4,7 +4,6 @@ package atomicfs
 
 import (
 	"io/fs"
-	"os"
 	"syscall"
 
 	"golang.org/x/sys/unix"
@@ -28,16 +27,6 @@ func syncDir(dir string) error {
 	}
 	if err != nil {
 		return &fs.PathError{Op: "fsync", Path: dir, Err: err}
-	}
-	return nil
-}
-
-// rename is rename(2), which replaces newpath atomically. It skips the Lstat of newpath that
-// os.Rename makes to refuse replacing a directory: resolve has already refused that.
-func rename(oldpath, newpath string) error {
-	err := ignoringEINTR(func() error { return syscall.Rename(oldpath, newpath) })
-	if err != nil {
-		return &os.LinkError{Op: "rename", Old: oldpath, New: newpath, Err: err}
 	}
 	return nil
 }

@@ -4,6 +4,7 @@ package atomicfs
 
 import (
 	"io/fs"
+	"os"
 	"syscall"
 )
 
@@ -29,4 +30,14 @@ func ignoringEINTR(fn func() error) error {
 			return err
 		}
 	}
+}
+
+// rename is rename(2), which replaces newpath atomically. It skips the Lstat of newpath that
+// os.Rename makes to refuse replacing a directory: resolve has already refused that.
+func rename(oldpath, newpath string) error {
+	err := ignoringEINTR(func() error { return syscall.Rename(oldpath, newpath) })
+	if err != nil {
+		return &os.LinkError{Op: "rename", Old: oldpath, New: newpath, Err: err}
+	}
+	return nil
 }
