@@ -46,6 +46,9 @@ func (c *checker) writes(u *unit, call *ast.CallExpr, src ast.Expr) bool {
 	if !isSink && !tempFile {
 		return false
 	}
+	if isSink && s.kind == openFile && (len(call.Args) < 2 || !c.openFlags(u, fn.Pkg(), call.Args[1], flagsWrite)) {
+		return false // opened for reading (or with unknown flags): nothing written
+	}
 	if isSink && len(call.Args) > s.path && c.sameValue(u, call.Args[s.path], src) {
 		return true
 	}

@@ -3,6 +3,7 @@ package analyzer
 import (
 	"go/ast"
 	"go/constant"
+	"go/token"
 	"go/types"
 
 	"golang.org/x/tools/go/types/typeutil"
@@ -106,38 +107,109 @@ func (c *checker) callee(u *unit, call *ast.CallExpr) *types.Func {
 	return nil
 }
 
-// openFlagsTruncate reports whether the os.OpenFile flags argument is a
-// constant that creates or truncates the file for writing without O_APPEND.
-func openFlagsTruncate(info *types.Info, osPkg *types.Package, flags ast.Expr) bool {
-	tv, ok := info.Types[flags]
-	if !ok || tv.Value == nil || osPkg == nil {
-		return false
+// openFlagValues returns the possible values of an os.OpenFile flags
+// argument: a constant, or a local variable whose reaching assignments are
+// constants, possibly widened with |= (flags := os.O_WRONLY|os.O_CREATE;
+// if trunc { flags |= os.O_TRUNC }). ok is false when a value is unknown.
+func (c *checker) openFlagValues(u *unit, e ast.Expr, depth int) (vals []int64, ok bool) {
+	info := c.pass.TypesInfo
+	e = ast.Unparen(e)
+	if tv, ok := info.Types[e]; ok && tv.Value != nil {
+		v, ok := constant.Int64Val(constant.ToInt(tv.Value))
+		return []int64{v}, ok
 	}
-	v, ok := constant.Int64Val(constant.ToInt(tv.Value))
-	if !ok {
-		return false
+	id, isID := e.(*ast.Ident)
+	if !isID || u == nil {
+		return nil, false
 	}
-	flag := func(name string) int64 {
-		if k, ok := osPkg.Scope().Lookup(name).(*types.Const); ok {
-			if x, ok := constant.Int64Val(constant.ToInt(k.Val())); ok {
-				return x
-			}
+	v, isVar := info.Uses[id].(*types.Var)
+	if !isVar || c.isPkgVar(v) {
+		return nil, false
+	}
+	return c.varFlagValues(u, v, id.Pos(), depth)
+}
+
+// varFlagValues is openFlagValues for the variable v read at pos.
+func (c *checker) varFlagValues(u *unit, v *types.Var, pos token.Pos, depth int) (vals []int64, ok bool) {
+	if depth > maxDepth {
+		return nil, false
+	}
+	defs, entry := u.reaching(v, pos)
+	if entry || len(defs) == 0 {
+		return nil, false
+	}
+	for _, r := range defs {
+		if r.index >= 0 || r.add {
+			return nil, false
 		}
-		return 0
+		xs, ok := c.openFlagValues(u, r.expr, depth+1)
+		if !ok {
+			return nil, false
+		}
+		if r.or {
+			prev, ok := c.varFlagValues(u, v, r.pos, depth+1)
+			if !ok {
+				return nil, false
+			}
+			for _, p := range prev {
+				for _, x := range xs {
+					vals = append(vals, p|x)
+				}
+			}
+			continue
+		}
+		vals = append(vals, xs...)
 	}
-	wr, rdwr, acc := flag("O_WRONLY"), flag("O_RDWR"), flag("O_WRONLY")|flag("O_RDWR")|flag("O_RDONLY")
+	return vals, true
+}
+
+// osFlag returns the value of the os package's constant name, or 0.
+func osFlag(osPkg *types.Package, name string) int64 {
+	if k, ok := osPkg.Scope().Lookup(name).(*types.Const); ok {
+		if x, ok := constant.Int64Val(constant.ToInt(k.Val())); ok {
+			return x
+		}
+	}
+	return 0
+}
+
+// flagsWrite reports whether open flags v open the file for writing.
+func flagsWrite(osPkg *types.Package, v int64) bool {
+	wr, rdwr := osFlag(osPkg, "O_WRONLY"), osFlag(osPkg, "O_RDWR")
+	acc := wr | rdwr | osFlag(osPkg, "O_RDONLY")
 	if acc == 0 {
 		acc = 3 // O_ACCMODE on every Unix and on Windows
 	}
 	mode := v & acc
-	if mode != wr && mode != rdwr {
+	return mode == wr || mode == rdwr
+}
+
+// flagsTruncate reports whether open flags v create or truncate the file
+// for writing without O_APPEND or O_EXCL.
+func flagsTruncate(osPkg *types.Package, v int64) bool {
+	if !flagsWrite(osPkg, v) {
 		return false
 	}
-	if a := flag("O_APPEND"); a != 0 && v&a != 0 {
+	if a := osFlag(osPkg, "O_APPEND"); a != 0 && v&a != 0 {
 		return false
 	}
-	if x := flag("O_EXCL"); x != 0 && v&x != 0 {
+	if x := osFlag(osPkg, "O_EXCL"); x != 0 && v&x != 0 {
 		return false // creates a new file only: nothing existing is truncated, and rename could not keep that guarantee
 	}
-	return v&(flag("O_CREATE")|flag("O_TRUNC")) != 0
+	return v&(osFlag(osPkg, "O_CREATE")|osFlag(osPkg, "O_TRUNC")) != 0
+}
+
+// openFlags reports whether some known value of the flags argument of
+// os.OpenFile satisfies pred.
+func (c *checker) openFlags(u *unit, osPkg *types.Package, flags ast.Expr, pred func(*types.Package, int64) bool) bool {
+	if osPkg == nil {
+		return false
+	}
+	vals, _ := c.openFlagValues(u, flags, 0)
+	for _, v := range vals {
+		if pred(osPkg, v) {
+			return true
+		}
+	}
+	return false
 }

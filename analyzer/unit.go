@@ -48,7 +48,7 @@ type dataResult struct {
 }
 
 // rhs is one value stored in a variable: expr, or result index of the call
-// expr when index >= 0; add marks x += expr. pos is the position of the
+// expr when index >= 0; add marks x += expr, and or x |= expr. pos is the position of the
 // assigning statement, and block the extent of the block that holds it
 // directly (zero when the statement is not a direct child of a block, as in
 // if x := f(); ...): such an assignment runs before every later statement of
@@ -57,6 +57,7 @@ type rhs struct {
 	expr  ast.Expr
 	index int
 	add   bool
+	or    bool
 	pos   token.Pos
 	end   token.Pos
 	block [2]token.Pos
@@ -152,7 +153,7 @@ func (u *unit) addAssign(info *types.Info, lhs, values []ast.Expr, tok token.Tok
 		var r rhs
 		switch {
 		case len(lhs) == len(values):
-			r = rhs{expr: values[i], index: -1, add: tok == token.ADD_ASSIGN, pos: stmt.Pos(), end: stmt.End(), block: block}
+			r = rhs{expr: values[i], index: -1, add: tok == token.ADD_ASSIGN, or: tok == token.OR_ASSIGN, pos: stmt.Pos(), end: stmt.End(), block: block}
 		case len(values) == 1:
 			r = rhs{expr: values[0], index: i, pos: stmt.Pos(), end: stmt.End(), block: block}
 		default:
