@@ -18,6 +18,11 @@ func (c *checker) scanUnit(u *unit) bool {
 	for _, call := range u.calls {
 		fn := c.callee(u, call)
 		if fn == nil {
+			if name, lit := c.calledLit(u, call); lit != nil {
+				if wf, ok := c.litWrappers[lit]; ok {
+					changed = c.checkWrapperCall(u, call, name, &wf) || changed
+				}
+			}
 			continue
 		}
 		if s, ok := sinks[funcKey(fn)]; ok {
@@ -27,7 +32,7 @@ func (c *checker) scanUnit(u *unit) bool {
 		} else if fn.Pkg() != nil {
 			var wf wrapperFact
 			if c.pass.ImportObjectFact(fn, &wf) {
-				changed = c.checkWrapperCall(u, call, fn, &wf) || changed
+				changed = c.checkWrapperCall(u, call, funcName(fn), &wf) || changed
 			}
 		}
 	}
@@ -75,13 +80,19 @@ func (c *checker) checkSink(u *unit, call *ast.CallExpr, fn *types.Func, s sink)
 	if c.suppressed(call.Pos()) {
 		return false // the author vouched for this write: callers are not blamed either
 	}
-	return c.exportWrapper(u, wrapperFact{Sink: s.name, PathParam: paramTail(ts), DataParam: dataParam})
+	changed := false
+	if s.data >= 0 && !notJSON {
+		changed = c.litWrapper(u, s.name, ts, call.Args[s.data])
+	} else {
+		changed = c.litWrapper(u, s.name, ts, nil)
+	}
+	return c.exportWrapper(u, wrapperFact{Sink: s.name, PathParam: paramTail(ts), DataParam: dataParam}) || changed
 }
 
 // checkWrapperCall checks a call of a function with a wrapper fact, with the
 // arguments it passes.
-func (c *checker) checkWrapperCall(u *unit, call *ast.CallExpr, fn *types.Func, wf *wrapperFact) bool {
-	pathArg, dataArg := c.argAt(call, fn, wf.PathParam), c.argAt(call, fn, wf.DataParam)
+func (c *checker) checkWrapperCall(u *unit, call *ast.CallExpr, name string, wf *wrapperFact) bool {
+	pathArg, dataArg := c.argAt(call, wf.PathParam), c.argAt(call, wf.DataParam)
 	var ev, which string
 	pathParam, dataParam := -1, -1
 	notJSON := false
@@ -114,7 +125,7 @@ func (c *checker) checkWrapperCall(u *unit, call *ast.CallExpr, fn *types.Func, 
 			how = "by renaming a temp file over it without fsync"
 		}
 		msg := fmt.Sprintf("%s writes its %s argument %s: %s; make it use %s.WriteFile: temp file, fsync, verify, rename",
-			funcName(fn), which, how, ev, c.helperName())
+			name, which, how, ev, c.helperName())
 		c.addDiag(u, call, msg, nil)
 		return false
 	}
@@ -124,8 +135,8 @@ func (c *checker) checkWrapperCall(u *unit, call *ast.CallExpr, fn *types.Func, 
 	return c.exportWrapper(u, wrapperFact{Sink: wf.Sink, PathParam: pathParam, DataParam: dataParam})
 }
 
-// argAt returns the argument of call that binds parameter i of fn, or nil.
-func (c *checker) argAt(call *ast.CallExpr, fn *types.Func, i int) ast.Expr {
+// argAt returns the argument of call that binds parameter i of the callee, or nil.
+func (c *checker) argAt(call *ast.CallExpr, i int) ast.Expr {
 	if i < 0 {
 		return nil
 	}

@@ -11,11 +11,13 @@ import (
 
 // A tail is what is known about the end of a string value: its suffix s,
 // which is the whole value when whole is set, or which follows the value of
-// parameter param (>= 0) of the enclosing function.
+// parameter param (>= 0) of the enclosing function — of the function
+// literal lit when lit is set.
 type tail struct {
 	s     string
 	whole bool
 	param int
+	lit   *ast.FuncLit
 }
 
 const (
@@ -95,6 +97,8 @@ func (c *checker) varTails(u *unit, obj types.Object, pos token.Pos, depth int) 
 	var out []tail
 	if i, ok := u.params[v]; ok && entry {
 		out = append(out, tail{param: i})
+	} else if lp, ok := u.litParams[v]; ok && entry {
+		out = append(out, tail{param: lp.index, lit: lp.lit})
 	}
 	for _, r := range defs {
 		var ts []tail
@@ -241,7 +245,7 @@ func concat(xs, ys []tail) []tail {
 			out = appendTails(out, tail{s: y.s, param: -1})
 		}
 		for _, x := range xs {
-			out = appendTails(out, tail{s: x.s + y.s, whole: x.whole, param: x.param})
+			out = appendTails(out, tail{s: x.s + y.s, whole: x.whole, param: x.param, lit: x.lit})
 		}
 	}
 	return out
@@ -342,7 +346,7 @@ func fileExt(s string) string {
 // of ts (the value ends with the parameter), or -1.
 func paramTail(ts []tail) int {
 	for _, t := range ts {
-		if t.param >= 0 && t.s == "" {
+		if t.param >= 0 && t.s == "" && t.lit == nil {
 			return t.param
 		}
 	}

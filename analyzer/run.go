@@ -15,7 +15,10 @@ type checker struct {
 	pv    *pkgVars
 	units map[ast.Node]*unit
 	diags []diag // collected by a scan, reported once facts are stable
-	sup   map[*token.File]suppressions
+	// litWrappers are the wrapper facts of function literals bound to a
+	// variable, kept in the pass (closures.go).
+	litWrappers map[*ast.FuncLit]wrapperFact
+	sup         map[*token.File]suppressions
 }
 
 // diag is a finding waiting to be reported.

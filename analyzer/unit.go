@@ -15,6 +15,8 @@ type unit struct {
 	file   *ast.File   // the file holding decl
 	fn     *types.Func // the declared function, or nil
 	params map[*types.Var]int
+	// litParams are the parameters of the function literals in decl.
+	litParams map[*types.Var]litParam
 
 	assigns map[types.Object][]rhs           // every value stored in a local variable
 	fields  map[fieldKey][]ast.Expr          // values stored in v.f for a local v
@@ -33,6 +35,12 @@ type unit struct {
 	tailMemo map[useKey][]tail
 	dataMemo map[useKey]dataResult
 	busy     map[useKey]bool
+}
+
+// litParam is parameter index of the function literal lit.
+type litParam struct {
+	lit   *ast.FuncLit
+	index int
 }
 
 // useKey names a read of variable v at pos.
@@ -82,6 +90,8 @@ func (c *checker) newUnit(file *ast.File, decl ast.Node) *unit {
 		tailMemo: make(map[useKey][]tail),
 		dataMemo: make(map[useKey]dataResult),
 		busy:     make(map[useKey]bool),
+
+		litParams: make(map[*types.Var]litParam),
 	}
 	info := c.pass.TypesInfo
 	if fd, ok := decl.(*ast.FuncDecl); ok {
@@ -122,6 +132,19 @@ func (c *checker) newUnit(file *ast.File, decl ast.Node) *unit {
 			if gd, ok := n.Decl.(*ast.GenDecl); ok {
 				for _, spec := range gd.Specs {
 					blocks[spec] = blocks[n]
+				}
+			}
+		case *ast.FuncLit:
+			i := 0
+			for _, field := range n.Type.Params.List {
+				for _, name := range field.Names {
+					if v, ok := info.Defs[name].(*types.Var); ok {
+						u.litParams[v] = litParam{n, i}
+					}
+					i++
+				}
+				if len(field.Names) == 0 {
+					i++
 				}
 			}
 		case *ast.AssignStmt:

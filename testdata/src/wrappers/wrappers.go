@@ -58,6 +58,6 @@ func variadic(paths ...string) {
 }
 
 func closure() {
-	write := func(p string) { os.WriteFile(p, nil, 0o644) } // parameters of literals are unknown
-	write("lit.json")
+	write := func(p string) { os.WriteFile(p, nil, 0o644) } // a literal bound once is a wrapper
+	write("lit.json")                                       // want `write writes its path argument non-atomically: path ends in \.json`
 }
