@@ -8,15 +8,24 @@ import (
 )
 
 // pathFact marks a function whose string result is known to be a JSON path,
-// such as func IndexPath() string { return filepath.Join(root, "index.json") }.
+// such as func IndexPath() string { return filepath.Join(root, "index.json") },
+// or ends with one of its parameters, such as
+// func Named(n string) string { return filepath.Join(root, n) }: then the
+// argument a call passes decides the result's extension.
 type pathFact struct {
 	Result int    // index of the result that holds the path
-	Tail   string // known tail of the path, e.g. "index.json"
+	Tail   string // known tail of the path, e.g. "index.json"; "" when Param is set
+	Param  int    // index of the parameter the path ends with, or -1
 }
 
 func (*pathFact) AFact() {}
 
-func (f *pathFact) String() string { return fmt.Sprintf("jsonPath(%q)", f.Tail) }
+func (f *pathFact) String() string {
+	if f.Param >= 0 {
+		return fmt.Sprintf("pathEndsWithParam(%d)", f.Param)
+	}
+	return fmt.Sprintf("jsonPath(%q)", f.Tail)
+}
 
 // wrapperFact marks a function that passes a parameter, unchanged in the part
 // that decides the target's extension, into the path or data of a
@@ -77,8 +86,10 @@ func (c *checker) exportResultFacts() {
 	for changed := true; changed; {
 		changed = false
 		for _, k := range cands {
-			var f pathFact
-			if !c.pass.ImportObjectFact(k.fn, &f) && c.findPathResult(c.unitOf(k.file, k.decl), k.decl, k.fn, &f) {
+			// A known JSON tail replaces a parameter form found earlier.
+			var old, f pathFact
+			had := c.pass.ImportObjectFact(k.fn, &old)
+			if (!had || old.Param >= 0) && c.findPathResult(c.unitOf(k.file, k.decl), k.decl, k.fn, &f) && (!had || f != old) {
 				c.pass.ExportObjectFact(k.fn, &f)
 				changed = true
 			}
@@ -149,10 +160,19 @@ func producer(ev string) string {
 }
 
 // findPathResult looks for a return statement of decl (not of a nested
-// function literal) whose string result is a JSON path.
+// function literal) whose string result is a JSON path or, failing that,
+// for a string result that ends with the same parameter in every return
+// statement (a function that may return something else, such as
+// strings.TrimSuffix, gets no fact).
 func (c *checker) findPathResult(u *unit, decl *ast.FuncDecl, fn *types.Func, f *pathFact) bool {
 	res := fn.Signature().Results()
 	found := false
+	// byParam[i] is the parameter that result i ends with in every return
+	// so far; -2 once a return breaks the pattern.
+	byParam := make([]int, res.Len())
+	for i := range byParam {
+		byParam[i] = -1
+	}
 	ast.Inspect(decl.Body, func(n ast.Node) bool {
 		if found {
 			return false
@@ -168,16 +188,45 @@ func (c *checker) findPathResult(u *unit, decl *ast.FuncDecl, fn *types.Func, f 
 				if !isString(res.At(i).Type()) {
 					continue
 				}
-				if t, _, ok := c.jsonTail(c.tails(u, r, 0)); ok {
-					*f = pathFact{Result: i, Tail: shortTail(t.s)}
+				ts := c.tails(u, r, 0)
+				if t, _, ok := c.jsonTail(ts); ok {
+					*f = pathFact{Result: i, Tail: shortTail(t.s), Param: -1}
 					found = true
 					return false
+				}
+				p := onlyParam(ts)
+				if p < 0 || byParam[i] != -1 && byParam[i] != p {
+					byParam[i] = -2
+				} else if byParam[i] == -1 {
+					byParam[i] = p
 				}
 			}
 		}
 		return true
 	})
-	return found
+	if found {
+		return true
+	}
+	for i, p := range byParam {
+		if p >= 0 {
+			*f = pathFact{Result: i, Param: p}
+			return true
+		}
+	}
+	return false
+}
+
+// onlyParam returns the parameter that every tail of ts is, unchanged at
+// its end, or -1.
+func onlyParam(ts []tail) int {
+	p := -1
+	for _, t := range ts {
+		if t.s != "" || t.lit != nil || t.param < 0 || p >= 0 && t.param != p {
+			return -1
+		}
+		p = t.param
+	}
+	return p
 }
 
 // shortTail keeps the last element of a path tail, for messages and facts.

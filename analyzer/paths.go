@@ -179,6 +179,12 @@ func (c *checker) callTails(u *unit, call *ast.CallExpr, index, depth int) []tai
 	default:
 		var f pathFact
 		if c.importPathFact(fn, &f) && f.Result == index {
+			if f.Param >= 0 { // the path ends with the argument: Named("index.json")
+				if a := c.argAt(call, f.Param); a != nil {
+					return suffixOf(c.tails(u, a, depth+1))
+				}
+				return nil
+			}
 			return []tail{{s: f.Tail, param: -1}}
 		}
 	}
