@@ -99,6 +99,8 @@ func (c *checker) varTails(u *unit, obj types.Object, pos token.Pos, depth int) 
 		out = append(out, tail{param: i})
 	} else if lp, ok := u.litParams[v]; ok && entry {
 		out = append(out, tail{param: lp.index, lit: lp.lit})
+	} else if x, ok := u.rangeOf[v]; ok && entry {
+		out = c.elemTails(u, x)
 	}
 	for _, r := range defs {
 		var ts []tail
@@ -116,6 +118,30 @@ func (c *checker) varTails(u *unit, obj types.Object, pos token.Pos, depth int) 
 	}
 	delete(u.busy, k)
 	u.tailMemo[k] = out
+	return out
+}
+
+// elemTails returns the tails of the elements of x, the operand of a range
+// statement: a composite literal, or a local or package-level variable
+// holding one (names := []string{"a.json", "b.json"}).
+func (c *checker) elemTails(u *unit, x ast.Expr) []tail {
+	x = c.resolve(u, x, 0)
+	if id, ok := x.(*ast.Ident); ok {
+		if v, ok := c.pass.TypesInfo.Uses[id].(*types.Var); ok && c.isPkgVar(v) && !c.pkgVarReassigned(v) {
+			x = ast.Unparen(c.pkgVarInit(v))
+		}
+	}
+	lit, ok := x.(*ast.CompositeLit)
+	if !ok {
+		return nil
+	}
+	var out []tail
+	for _, e := range lit.Elts {
+		if kv, ok := e.(*ast.KeyValueExpr); ok {
+			e = kv.Value
+		}
+		out = appendTails(out, c.tails(u, e, 0)...)
+	}
 	return out
 }
 

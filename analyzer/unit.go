@@ -15,6 +15,8 @@ type unit struct {
 	file   *ast.File   // the file holding decl
 	fn     *types.Func // the declared function, or nil
 	params map[*types.Var]int
+	// rangeOf maps the value variable of for _, v := range x to x.
+	rangeOf map[types.Object]ast.Expr
 	// litParams are the parameters of the function literals in decl.
 	litParams map[*types.Var]litParam
 
@@ -92,6 +94,7 @@ func (c *checker) newUnit(file *ast.File, decl ast.Node) *unit {
 		busy:     make(map[useKey]bool),
 
 		litParams: make(map[*types.Var]litParam),
+		rangeOf:   make(map[types.Object]ast.Expr),
 	}
 	info := c.pass.TypesInfo
 	if fd, ok := decl.(*ast.FuncDecl); ok {
@@ -124,6 +127,11 @@ func (c *checker) newUnit(file *ast.File, decl ast.Node) *unit {
 			u.loops = append(u.loops, [2]token.Pos{n.Pos(), n.End()})
 		case *ast.RangeStmt:
 			u.loops = append(u.loops, [2]token.Pos{n.Pos(), n.End()})
+			if id, ok := n.Value.(*ast.Ident); ok && n.Tok == token.DEFINE {
+				if obj := info.Defs[id]; obj != nil {
+					u.rangeOf[obj] = n.X
+				}
+			}
 		case *ast.CaseClause:
 			inBlock(n, n.Body)
 		case *ast.CommClause:
