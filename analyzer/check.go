@@ -124,8 +124,12 @@ func (c *checker) checkWrapperCall(u *unit, call *ast.CallExpr, name string, wf 
 		if wf.Sink == "os.Rename" {
 			how = "by renaming a temp file over it without fsync"
 		}
-		msg := fmt.Sprintf("%s writes its %s argument %s: %s; make it use %s.WriteFile: temp file, fsync, verify, rename",
-			name, which, how, ev, c.helperName())
+		cure := c.helperName() + ".WriteFile"
+		if wf.Sink == "os.Create" || wf.Sink == "os.OpenFile" {
+			cure = c.helperName() + ".WriteJSON, or " + c.helperName() + ".Create and Commit"
+		}
+		msg := fmt.Sprintf("%s writes its %s argument %s: %s; make it use %s: temp file, fsync, verify, rename",
+			name, which, how, ev, cure)
 		c.addDiag(u, call, msg, nil)
 		return false
 	}

@@ -36,7 +36,7 @@ func wrappers(v any, s *conf.Store) {
 	conf.SaveIn("state.json", "state.txt", nil) // the name decides, not the directory
 	s.Put("item.json", nil)                     // want `Store\.Put writes its path argument non-atomically`
 	s.Put("item.txt", nil)                      // not JSON
-	conf.Open(conf.File)                        // want `Open writes its path argument non-atomically`
+	conf.Open(conf.File)                        // want `Open writes its path argument non-atomically: path ends in \.json; make it use atomicfs\.WriteJSON, or atomicfs\.Create and Commit`
 	conf.Backup("x.json", nil)                  // .json.bak is not JSON
 	conf.Backup("x", b)                         // want `Backup writes its data argument non-atomically: data from json\.Marshal`
 	save := conf.Save
