@@ -52,7 +52,7 @@ func New(cfg Config) *analysis.Analyzer {
 		Doc:              doc,
 		URL:              "https://github.com/atomicjson/atomicjson#the-linter",
 		Requires:         []*analysis.Analyzer{inspect.Analyzer},
-		FactTypes:        []analysis.Fact{new(pathFact), new(dataFact), new(wrapperFact)},
+		FactTypes:        []analysis.Fact{new(pathFact), new(dataFact), new(wrapperFact), new(varFact)},
 		RunDespiteErrors: true,
 		Run:              c.run,
 	}

@@ -28,7 +28,7 @@ func TestPackages(t *testing.T) {
 // TestRedTeam covers the cases of the red-team review: reaching
 // assignments, non-JSON extensions, closures, range values and more.
 func TestRedTeam(t *testing.T) {
-	analysistest.Run(t, testdata(), analyzer.Analyzer, "example.com/rtpaths", "redteam")
+	analysistest.Run(t, testdata(), analyzer.Analyzer, "example.com/rtpaths", "redteam", "redteamnoos")
 }
 
 func TestFixes(t *testing.T) {

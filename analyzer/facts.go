@@ -53,6 +53,55 @@ func (*dataFact) AFact() {}
 
 func (f *dataFact) String() string { return fmt.Sprintf("jsonData(%s)", f.Producer) }
 
+// varFact marks an exported package-level variable never reassigned in its
+// package (assigned once in init at most), whose value is known to callers
+// in other packages: a JSON path (var DefaultState = "state.json"), or a
+// sink (var WriteFn = os.WriteFile).
+type varFact struct {
+	Tail string // known JSON tail of a string variable, or ""
+	Sink string // "pkgpath.Name" of the sink a function variable holds, or ""
+}
+
+func (*varFact) AFact() {}
+
+func (f *varFact) String() string {
+	if f.Sink != "" {
+		return fmt.Sprintf("holds(%s)", f.Sink)
+	}
+	return fmt.Sprintf("jsonPath(%q)", f.Tail)
+}
+
+// exportVarFacts exports a varFact for each exported package-level variable
+// whose value is known and useful elsewhere.
+func (c *checker) exportVarFacts() {
+	scope := c.pass.Pkg.Scope()
+	for _, name := range scope.Names() {
+		v, ok := scope.Lookup(name).(*types.Var)
+		if !ok || !v.Exported() || c.pkgVarReassigned(v) {
+			continue
+		}
+		init := c.pkgVarInit(v)
+		if init == nil {
+			continue
+		}
+		switch {
+		case isString(v.Type()):
+			if t, _, ok := c.jsonTail(c.tails(nil, init, 0)); ok {
+				c.pass.ExportObjectFact(v, &varFact{Tail: shortTail(t.s)})
+			}
+		default:
+			if _, ok := v.Type().Underlying().(*types.Signature); !ok {
+				continue
+			}
+			if fn := funcValue(c.pass.TypesInfo, init); fn != nil {
+				if _, ok := sinks[funcKey(fn)]; ok {
+					c.pass.ExportObjectFact(v, &varFact{Sink: fn.Pkg().Path() + "." + fn.Name()})
+				}
+			}
+		}
+	}
+}
+
 // exportResultFacts exports a pathFact for every function of the package
 // that returns a known JSON path, and a dataFact for one that returns JSON
 // bytes, iterating so that such functions may call each

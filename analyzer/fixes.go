@@ -36,6 +36,9 @@ func (c *checker) planFix(u *unit, call *ast.CallExpr, fn *types.Func, s sink) *
 	if !ok || !c.isPkgRef(sel) {
 		return nil // a call through a function value: message only
 	}
+	if _, isFunc := c.pass.TypesInfo.Uses[sel.Sel].(*types.Func); !isFunc {
+		return nil // pkg.WriteFn, a variable holding the sink: message only
+	}
 	switch s.kind {
 	case writeFile:
 		return &fixPlan{

@@ -51,7 +51,10 @@ func (c *checker) tails(u *unit, e ast.Expr, depth int) []tail {
 		return c.varTails(u, info.Uses[e], e.Pos(), depth)
 	case *ast.SelectorExpr:
 		s := info.Selections[e]
-		if s == nil || s.Kind() != types.FieldVal || u == nil {
+		if s == nil { // a qualified identifier: pkg.Var
+			return c.varTails(u, info.Uses[e.Sel], e.Pos(), depth)
+		}
+		if s.Kind() != types.FieldVal || u == nil {
 			return nil
 		}
 		v := identObj(info, e.X)
@@ -78,6 +81,13 @@ func (c *checker) varTails(u *unit, obj types.Object, pos token.Pos, depth int) 
 			return nil
 		}
 		return c.tails(nil, c.pkgVarInit(v), depth+1)
+	}
+	if v.Pkg() != nil && v.Pkg() != c.pass.Pkg && v.Parent() == v.Pkg().Scope() {
+		var f varFact // paths.DefaultState
+		if c.pass.ImportObjectFact(v, &f) && f.Tail != "" {
+			return []tail{{s: f.Tail, param: -1}}
+		}
+		return nil
 	}
 	if u == nil {
 		return nil

@@ -30,15 +30,34 @@ func (c *checker) vars() *pkgVars {
 	pv := &pkgVars{init: make(map[*types.Var]ast.Expr), reassigned: make(map[*types.Var]bool)}
 	c.pv = pv
 	info := c.pass.TypesInfo
+	// An assignment in func init() to a variable declared without a value
+	// is its definition when it is the only assignment.
+	inInit := make(map[*types.Var][]ast.Expr)
+	assigned := make(map[*types.Var]int)
 	mark := func(e ast.Expr) {
 		if id, ok := ast.Unparen(e).(*ast.Ident); ok {
 			if v, ok := info.Uses[id].(*types.Var); ok && c.isPkgVar(v) {
 				pv.reassigned[v] = true
+				assigned[v]++
 			}
 		}
 	}
 	for _, f := range c.pass.Files {
 		for _, d := range f.Decls {
+			if fd, ok := d.(*ast.FuncDecl); ok && fd.Name.Name == "init" && fd.Recv == nil && fd.Body != nil {
+				ast.Inspect(fd.Body, func(n ast.Node) bool {
+					if as, ok := n.(*ast.AssignStmt); ok && as.Tok == token.ASSIGN && len(as.Lhs) == len(as.Rhs) {
+						for i, l := range as.Lhs {
+							if id, ok := ast.Unparen(l).(*ast.Ident); ok {
+								if v, ok := info.Uses[id].(*types.Var); ok && c.isPkgVar(v) {
+									inInit[v] = append(inInit[v], as.Rhs[i])
+								}
+							}
+						}
+					}
+					return true
+				})
+			}
 			if gd, ok := d.(*ast.GenDecl); ok && gd.Tok == token.VAR {
 				for _, spec := range gd.Specs {
 					vs := spec.(*ast.ValueSpec)
@@ -75,6 +94,12 @@ func (c *checker) vars() *pkgVars {
 			}
 			return true
 		})
+	}
+	for v, values := range inInit {
+		if _, declared := pv.init[v]; !declared && len(values) == 1 && assigned[v] == 1 {
+			pv.init[v] = values[0]
+			pv.reassigned[v] = false
+		}
 	}
 	return pv
 }

@@ -34,6 +34,7 @@ func (c *config) run(pass *analysis.Pass) (any, error) {
 	}
 	ch := &checker{pass: pass, cfg: c, units: make(map[ast.Node]*unit)}
 	ch.exportResultFacts()
+	ch.exportVarFacts()
 	ch.checkSuppressions()
 	if !ch.mayWrite() {
 		return nil, nil
@@ -51,7 +52,8 @@ func (c *config) run(pass *analysis.Pass) (any, error) {
 }
 
 // mayWrite is the cheap pre-filter: only a package that imports os or
-// io/ioutil, or that imports a package with a wrapper fact, can hold a sink.
+// io/ioutil, or that imports a package with a wrapper fact or a variable
+// holding a sink, can hold a sink.
 func (c *checker) mayWrite() bool {
 	for _, imp := range c.pass.Pkg.Imports() {
 		switch imp.Path() {
@@ -60,8 +62,13 @@ func (c *checker) mayWrite() bool {
 		}
 	}
 	for _, f := range c.pass.AllObjectFacts() {
-		if _, ok := f.Fact.(*wrapperFact); ok {
+		switch f := f.Fact.(type) {
+		case *wrapperFact:
 			return true
+		case *varFact:
+			if f.Sink != "" {
+				return true // pkg.WriteFn(...) needs no import of os
+			}
 		}
 	}
 	return false

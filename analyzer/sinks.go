@@ -5,6 +5,7 @@ import (
 	"go/constant"
 	"go/token"
 	"go/types"
+	"strings"
 
 	"golang.org/x/tools/go/types/typeutil"
 )
@@ -73,8 +74,16 @@ func (c *checker) callee(u *unit, call *ast.CallExpr) *types.Func {
 	if fn := typeutil.StaticCallee(info, call); fn != nil {
 		return fn.Origin()
 	}
-	id, ok := ast.Unparen(call.Fun).(*ast.Ident)
-	if !ok {
+	var id *ast.Ident
+	switch f := ast.Unparen(call.Fun).(type) {
+	case *ast.Ident:
+		id = f
+	case *ast.SelectorExpr:
+		if info.Selections[f] != nil {
+			return nil
+		}
+		id = f.Sel // a qualified identifier: pkg.Var
+	default:
 		return nil
 	}
 	v, ok := info.Uses[id].(*types.Var)
@@ -92,16 +101,44 @@ func (c *checker) callee(u *unit, call *ast.CallExpr) *types.Func {
 	} else if u != nil {
 		values = u.assigns[v]
 	}
+	if v.Pkg() != nil && v.Pkg() != c.pass.Pkg && v.Parent() == v.Pkg().Scope() {
+		return c.foreignVarSink(v) // wrappers.WriteFn("x.json", ...)
+	}
 	if len(values) != 1 || values[0].index >= 0 {
 		return nil
 	}
-	var ref ast.Expr = ast.Unparen(values[0].expr)
+	return funcValue(info, values[0].expr)
+}
+
+// funcValue returns the package-level function that e names (os.WriteFile),
+// or nil.
+func funcValue(info *types.Info, e ast.Expr) *types.Func {
+	ref := ast.Unparen(e)
 	if sel, ok := ref.(*ast.SelectorExpr); ok {
 		ref = sel.Sel
 	}
 	if rid, ok := ref.(*ast.Ident); ok {
 		if fn, ok := info.Uses[rid].(*types.Func); ok && fn.Signature().Recv() == nil {
 			return fn.Origin()
+		}
+	}
+	return nil
+}
+
+// foreignVarSink returns the sink held by a package-level variable of
+// another package, known from its varFact, found among the packages that
+// package imports.
+func (c *checker) foreignVarSink(v *types.Var) *types.Func {
+	var f varFact
+	if !c.pass.ImportObjectFact(v, &f) || f.Sink == "" {
+		return nil
+	}
+	i := strings.LastIndexByte(f.Sink, '.')
+	path, name := f.Sink[:i], f.Sink[i+1:]
+	for _, p := range append([]*types.Package{v.Pkg()}, v.Pkg().Imports()...) {
+		if p.Path() == path {
+			fn, _ := p.Scope().Lookup(name).(*types.Func)
+			return fn
 		}
 	}
 	return nil

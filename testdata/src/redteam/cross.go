@@ -25,3 +25,14 @@ func NamedWrapper(n string, b []byte) { // want NamedWrapper:`writes\(os\.WriteF
 }
 
 func callNamedWrapper() { NamedWrapper("state.json", nil) } // want `NamedWrapper writes its path argument non-atomically`
+
+func crossVars() {
+	b := []byte("{}")
+	os.WriteFile(rtpaths.DefaultState, b, 0o644) // want `os\.WriteFile writes rtpaths\.DefaultState non-atomically: path ends in \.json`
+	os.WriteFile(rtpaths.InitOnly, b, 0o644)     // want `path ends in \.json`
+	os.WriteFile(rtpaths.Moving, b, 0o644)
+	os.WriteFile(rtpaths.LogName, b, 0o644)
+	rtpaths.WriteFn("fv.json", b, 0o644) // want `os\.WriteFile writes "fv\.json" non-atomically: path ends in \.json`
+	rtpaths.WriteFn("fv.txt", b, 0o644)
+	rtpaths.ReadFn("r.json")
+}

@@ -3,9 +3,35 @@
 package rtpaths
 
 import (
+	"os"
 	"path/filepath"
 	"strings"
 )
+
+// DefaultState is never reassigned here: callers elsewhere know its value.
+var DefaultState = "state.json" // want DefaultState:`jsonPath\("state.json"\)`
+
+// Moving is reassigned below: unknown.
+var Moving = "moving.json"
+
+// InitOnly is set once, in init: that is its definition.
+var InitOnly string // want InitOnly:`jsonPath\("init.json"\)`
+
+// LogName is not JSON: no fact.
+var LogName = "app.log"
+
+// WriteFn holds a sink.
+var WriteFn = os.WriteFile // want WriteFn:`holds\(os.WriteFile\)`
+
+// ReadFn holds no sink.
+var ReadFn = os.ReadFile
+
+func init() {
+	InitOnly = filepath.Join(root, "init.json")
+}
+
+// Move changes Moving.
+func Move() { Moving = "elsewhere" }
 
 var root = "/var/lib/app"
 
