@@ -184,6 +184,9 @@ func (c *checker) fileEvidence(u *unit, call *ast.CallExpr) string {
 			}
 		}
 	}
+	if ev := c.copyEvidence(u, f); ev != "" {
+		return ev
+	}
 	// io.WriteString(f, s), fmt.Fprint(f, ...), fmt.Fprintf(f, format, ...).
 	for _, w := range u.calls {
 		if len(w.Args) < 2 || identObj(c.pass.TypesInfo, w.Args[0]) != f {
@@ -200,4 +203,95 @@ func (c *checker) fileEvidence(u *unit, call *ast.CallExpr) string {
 		}
 	}
 	return ""
+}
+
+// copyEvidence says whether JSON reaches the file f by a copy from a buffer
+// holding JSON (io.Copy(f, &buf), buf.WriteTo(f), io.Copy(f,
+// bytes.NewReader(b))) or through a function of this package that feeds its
+// io.Writer parameter to json.NewEncoder (writeJSON(f, v)).
+func (c *checker) copyEvidence(u *unit, f types.Object) string {
+	info := c.pass.TypesInfo
+	for _, w := range u.calls {
+		fn := c.callee(u, w)
+		if fn == nil {
+			continue
+		}
+		switch {
+		case isFunc(fn, "io", "Copy") || isFunc(fn, "io", "CopyBuffer") || isFunc(fn, "io", "CopyN"):
+			if len(w.Args) >= 2 && identObj(info, w.Args[0]) == f {
+				if ev := c.bufferEvidence(u, w.Args[1], 0); ev != "" {
+					return ev
+				}
+			}
+		case isMethod(fn, "bytes", "Buffer", "WriteTo") || isMethod(fn, "bytes", "Reader", "WriteTo") || isMethod(fn, "strings", "Reader", "WriteTo"):
+			if sel, ok := ast.Unparen(w.Fun).(*ast.SelectorExpr); ok && len(w.Args) == 1 && identObj(info, w.Args[0]) == f {
+				if ev := c.bufferEvidence(u, sel.X, 0); ev != "" {
+					return ev
+				}
+			}
+		case fn.Pkg() == c.pass.Pkg:
+			for i, a := range w.Args {
+				if identObj(info, a) == f && c.encodesInto(fn, i) {
+					return "file fed to json.NewEncoder (in " + funcName(fn) + ")"
+				}
+			}
+		}
+	}
+	return ""
+}
+
+// bufferEvidence says whether the reader or buffer e holds JSON: a buffer
+// written by a json.Encoder (or json.Indent/Compact), or a reader or buffer
+// made from JSON bytes (bytes.NewReader(b), bytes.NewBuffer(b)).
+func (c *checker) bufferEvidence(u *unit, e ast.Expr, depth int) string {
+	if depth > maxDepth {
+		return ""
+	}
+	e = ast.Unparen(e)
+	if obj := identObj(c.pass.TypesInfo, e); obj != nil {
+		if ev := c.encoderRoots(u)[obj]; ev != "" {
+			return "data from " + ev
+		}
+		if v, ok := obj.(*types.Var); ok {
+			defs, _ := u.reaching(v, e.Pos())
+			for _, r := range defs {
+				if r.index < 0 {
+					if ev := c.bufferEvidence(u, r.expr, depth+1); ev != "" {
+						return ev
+					}
+				}
+			}
+		}
+		return ""
+	}
+	call, ok := e.(*ast.CallExpr)
+	if !ok || len(call.Args) != 1 {
+		return ""
+	}
+	fn := c.callee(u, call)
+	if isFunc(fn, "bytes", "NewReader") || isFunc(fn, "bytes", "NewBuffer") ||
+		isFunc(fn, "strings", "NewReader") || isFunc(fn, "bytes", "NewBufferString") {
+		ev, _ := c.dataEvidence(u, call.Args[0], 0)
+		return ev
+	}
+	return ""
+}
+
+// encodesInto reports whether fn, a function of this package, feeds its
+// parameter i to json.NewEncoder.
+func (c *checker) encodesInto(fn *types.Func, i int) bool {
+	sig := fn.Signature()
+	if i >= sig.Params().Len() {
+		return false
+	}
+	for _, file := range c.pass.Files {
+		for _, d := range file.Decls {
+			fd, ok := d.(*ast.FuncDecl)
+			if !ok || fd.Body == nil || c.pass.TypesInfo.Defs[fd.Name] != fn {
+				continue
+			}
+			return c.encoderRoots(c.unitOf(file, fd))[sig.Params().At(i)] == "json.NewEncoder"
+		}
+	}
+	return false
 }
