@@ -278,19 +278,41 @@ func (c *checker) bufferEvidence(u *unit, e ast.Expr, depth int) string {
 }
 
 // encodesInto reports whether fn, a function of this package, feeds its
-// parameter i to json.NewEncoder.
+// parameter i to json.NewEncoder and does nothing else with it: a function
+// that also writes other things there (an object file with a JSON section)
+// does not make the file JSON.
 func (c *checker) encodesInto(fn *types.Func, i int) bool {
 	sig := fn.Signature()
 	if i >= sig.Params().Len() {
 		return false
 	}
+	param := sig.Params().At(i)
+	info := c.pass.TypesInfo
 	for _, file := range c.pass.Files {
 		for _, d := range file.Decls {
 			fd, ok := d.(*ast.FuncDecl)
-			if !ok || fd.Body == nil || c.pass.TypesInfo.Defs[fd.Name] != fn {
+			if !ok || fd.Body == nil || info.Defs[fd.Name] != fn {
 				continue
 			}
-			return c.encoderRoots(c.unitOf(file, fd))[sig.Params().At(i)] == "json.NewEncoder"
+			u := c.unitOf(file, fd)
+			if c.encoderRoots(u)[param] != "json.NewEncoder" {
+				return false
+			}
+			uses, encoded := 0, 0
+			ast.Inspect(fd.Body, func(n ast.Node) bool {
+				switch n := n.(type) {
+				case *ast.Ident:
+					if info.Uses[n] == param {
+						uses++
+					}
+				case *ast.CallExpr:
+					if isFunc(c.callee(u, n), "encoding/json", "NewEncoder") && len(n.Args) == 1 && identObj(info, n.Args[0]) == param {
+						encoded++
+					}
+				}
+				return true
+			})
+			return uses == encoded
 		}
 	}
 	return false

@@ -56,3 +56,15 @@ func viaHelper(p string, v any, r io.Reader) {
 	copyTo(g, r)
 	g.Close()
 }
+
+// encodeSection writes a JSON section among other output: not a JSON file.
+func encodeSection(w io.Writer, v any) {
+	io.WriteString(w, "!<arch>\n")
+	json.NewEncoder(w).Encode(v)
+}
+
+func viaMixedHelper(p string, v any) { // want viaMixedHelper:`writes\(os\.Create, path=0, data=-1\)`
+	f, _ := os.Create(p)
+	encodeSection(f, v)
+	f.Close()
+}
