@@ -11,7 +11,8 @@ import (
 // the last assignment completed before pos that sits directly in a block
 // enclosing pos runs on every path to the read, so it hides the assignments
 // before it and the value on entry. Assignments in other branches are kept,
-// and assignments after pos only when a loop holds both (a back edge).
+// and assignments after pos only when a loop holds both (a back edge) or
+// the read is in a function literal that may run after them.
 // Jumps (goto) are ignored.
 func (u *unit) reaching(v types.Object, pos token.Pos) ([]rhs, bool) {
 	all := u.assigns[v]
@@ -29,7 +30,7 @@ func (u *unit) reaching(v types.Object, pos token.Pos) ([]rhs, bool) {
 				out = append(out, r)
 			}
 		case r.pos > pos:
-			if u.inOneLoop(pos, r.pos) {
+			if u.inOneLoop(pos, r.pos) || u.inLitWithout(pos, r.pos) {
 				out = append(out, r)
 			}
 		}
@@ -43,6 +44,17 @@ func (u *unit) reaching(v types.Object, pos token.Pos) ([]rhs, bool) {
 func (u *unit) inOneLoop(a, b token.Pos) bool {
 	for _, l := range u.loops {
 		if l[0] <= a && a < l[1] && l[0] <= b && b < l[1] {
+			return true
+		}
+	}
+	return false
+}
+
+// inLitWithout reports whether the read at pos lies in a function literal
+// that does not hold the assignment at def: the closure may run later.
+func (u *unit) inLitWithout(pos, def token.Pos) bool {
+	for _, l := range u.lits {
+		if l[0] <= pos && pos < l[1] && (def < l[0] || def >= l[1]) {
 			return true
 		}
 	}

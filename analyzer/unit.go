@@ -24,6 +24,7 @@ type unit struct {
 	fields  map[fieldKey][]ast.Expr          // values stored in v.f for a local v
 	calls   []*ast.CallExpr                  // every call, in source order
 	loops   [][2]token.Pos                   // the extent of every for and range statement
+	lits    [][2]token.Pos                   // the extent of every function literal
 	dest    map[*ast.CallExpr]types.Object   // the variable receiving a call's (first) result
 	methods map[types.Object][]*ast.CallExpr // method calls on a variable, e.g. f.Sync()
 
@@ -143,6 +144,7 @@ func (c *checker) newUnit(file *ast.File, decl ast.Node) *unit {
 				}
 			}
 		case *ast.FuncLit:
+			u.lits = append(u.lits, [2]token.Pos{n.Pos(), n.End()})
 			i := 0
 			for _, field := range n.Type.Params.List {
 				for _, name := range field.Names {

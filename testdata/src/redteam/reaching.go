@@ -81,3 +81,11 @@ func selfAssign() {
 	s = strings.TrimSuffix(s, ".tmp") + ".json"
 	os.WriteFile(s, data, 0o644) // want `os\.WriteFile writes s non-atomically: path ends in \.json`
 }
+
+// A closure reads the variable when it runs, after later assignments.
+func closureReadsLater(b []byte) {
+	p := "a.txt"
+	write := func() { os.WriteFile(p, b, 0o644) } // want `os\.WriteFile writes p non-atomically: path ends in \.json`
+	p = "b.json"
+	write()
+}
