@@ -1,8 +1,10 @@
 package atomicfs
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -147,7 +149,8 @@ func TestCreateWriteErrorIsSticky(t *testing.T) {
 			return file.Write(p)
 		}
 	})
-	if _, err := f.Write([]byte("a")); err == nil {
+	// A write of at least the buffer's size goes straight to the temp file.
+	if _, err := f.Write(make([]byte, fileBufSize)); err == nil {
 		t.Fatal("injected write error not returned")
 	}
 	if _, err := f.Write([]byte("b")); err == nil {
@@ -157,4 +160,69 @@ func TestCreateWriteErrorIsSticky(t *testing.T) {
 	wantStepError(t, err, "write", target)
 	wantContent(t, target, []byte("old"))
 	wantNoTemps(t, dir)
+}
+
+// TestCreateBufferedWriteErrorFailsCommit: a small Write is buffered, so a failure to write it
+// surfaces at Commit, which then writes nothing.
+func TestCreateBufferedWriteErrorFailsCommit(t *testing.T) {
+	dir := t.TempDir()
+	target := filepath.Join(dir, "x.json")
+	writeRaw(t, target, []byte("old"), 0o644)
+	f, err := Create(target, 0o644)
+	if err != nil {
+		t.Fatal(err)
+	}
+	writes := 0
+	withOps(t, func(o *fileOps) {
+		o.write = func(file *os.File, p []byte) (int, error) {
+			writes++
+			return 0, &fs.PathError{Op: "write", Path: file.Name(), Err: errors.New("injected")}
+		}
+	})
+	for range 3 {
+		if _, err := f.WriteString(`{"a":1}`); err != nil {
+			t.Fatalf("buffered Write failed: %v", err)
+		}
+	}
+	if writes != 0 {
+		t.Fatalf("%d write(2) calls for 21 buffered bytes, want 0", writes)
+	}
+	wantStepError(t, f.Commit(), "write", target)
+	wantContent(t, target, []byte("old"))
+	wantNoTemps(t, dir)
+}
+
+// TestCreateBuffersSmallWrites: many small writes reach the file in few system calls and intact.
+func TestCreateBuffersSmallWrites(t *testing.T) {
+	dir := t.TempDir()
+	target := filepath.Join(dir, "x.json")
+	var calls int
+	withOps(t, func(o *fileOps) {
+		o.write = func(file *os.File, p []byte) (int, error) { calls++; return file.Write(p) }
+	})
+	f, err := Create(target, 0o644)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var want []byte
+	for i := range 20000 {
+		line := fmt.Sprintf("{\"n\":%d}\n", i)
+		want = append(want, line...)
+		if _, err := f.WriteString(line); err != nil {
+			t.Fatal(err)
+		}
+	}
+	big := bytes.Repeat([]byte("x"), 3*fileBufSize) // larger than the buffer: written directly
+	want = append(want, big...)
+	if _, err := f.Write(big); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	wantContent(t, target, want)
+	if max := len(want)/fileBufSize + 2; calls > max {
+		t.Errorf("%d write(2) calls for %d bytes, want at most %d", calls, len(want), max)
+	}
 }

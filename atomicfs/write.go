@@ -50,6 +50,7 @@ type pending struct {
 	dir    string // the directory of target and of the temp file
 	tmp    string // the temp file's path
 	f      *os.File
+	size   int64 // bytes written to f
 	o      *options
 
 	existing fs.FileInfo // the target before the write; nil if it did not exist
@@ -120,6 +121,7 @@ func randomSuffix() string {
 // write writes all of b to the temp file.
 func (p *pending) write(b []byte) error {
 	n, err := ops.write(p.f, b)
+	p.size += int64(n)
 	if err == nil && n < len(b) {
 		err = io.ErrShortWrite
 	}
@@ -140,19 +142,16 @@ func (p *pending) commit(verify func(*os.File) error) error {
 			return err
 		}
 	}
-	if !p.o.noSync {
+	syncErr, verifyErr := p.syncAndVerify(verify)
+	if syncErr != nil {
 		// A failed fsync leaves the page cache in an unknown state (the kernel may have dropped
 		// the dirty pages and cleared the error): the temp file is never retried, only discarded.
-		if err := ops.sync(p.f); err != nil {
-			p.discard()
-			return fail("fsync", p.name, p.tmp, err)
-		}
+		p.discard()
+		return fail("fsync", p.name, p.tmp, syncErr)
 	}
-	if !p.o.noVerify {
-		if err := verify(p.f); err != nil {
-			p.discard()
-			return fail("verify", p.name, p.tmp, err)
-		}
+	if verifyErr != nil {
+		p.discard()
+		return fail("verify", p.name, p.tmp, verifyErr)
 	}
 	if err := p.f.Close(); err != nil {
 		os.Remove(p.tmp)
@@ -182,6 +181,35 @@ func (p *pending) keepMode() error {
 		return fail("chmod", p.name, p.tmp, err)
 	}
 	return nil
+}
+
+// overlapVerifyMin is the size from which the read-back runs beside the fsync instead of after
+// it. The fsync mostly waits for the device while the read-back is CPU work on the page cache, so
+// side by side the verification costs next to nothing; below this size it is cheaper than
+// starting a goroutine.
+const overlapVerifyMin = 256 << 10
+
+// syncAndVerify fsyncs the temp file and verifies it (each unless disabled). Both must succeed
+// before the rename; neither is retried.
+func (p *pending) syncAndVerify(verify func(*os.File) error) (syncErr, verifyErr error) {
+	switch {
+	case p.o.noVerify:
+		if !p.o.noSync {
+			syncErr = ops.sync(p.f)
+		}
+		return syncErr, nil
+	case p.o.noSync:
+		return nil, verify(p.f)
+	case p.size < overlapVerifyMin:
+		if syncErr = ops.sync(p.f); syncErr != nil {
+			return syncErr, nil
+		}
+		return nil, verify(p.f)
+	}
+	verified := make(chan error, 1)
+	go func() { verified <- verify(p.f) }()
+	syncErr = ops.sync(p.f)
+	return syncErr, <-verified
 }
 
 // discard closes and removes the temp file.
