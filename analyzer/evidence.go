@@ -14,6 +14,9 @@ func (c *checker) dataEvidence(u *unit, e ast.Expr, depth int) (string, int) {
 		return "", -1
 	}
 	info := c.pass.TypesInfo
+	if n, ok := types.Unalias(info.TypeOf(e)).(*types.Named); ok && n.Obj().Name() == "RawMessage" && n.Obj().Pkg() != nil && n.Obj().Pkg().Path() == "encoding/json" {
+		return "data of type json.RawMessage", -1
+	}
 	switch e := e.(type) {
 	case *ast.ParenExpr:
 		return c.dataEvidence(u, e.X, depth+1)

@@ -155,6 +155,26 @@ func (c *checker) elemTails(u *unit, x ast.Expr) []tail {
 	return out
 }
 
+// lastElemTails returns the tails of the last element of the string slice
+// x: append(s, a, b) or a composite literal.
+func (c *checker) lastElemTails(u *unit, x ast.Expr, depth int) []tail {
+	switch x := c.resolve(u, x, 0).(type) {
+	case *ast.CallExpr:
+		if id, ok := ast.Unparen(x.Fun).(*ast.Ident); ok && !x.Ellipsis.IsValid() && len(x.Args) > 1 {
+			if b, ok := c.pass.TypesInfo.Uses[id].(*types.Builtin); ok && b.Name() == "append" {
+				return c.tails(u, x.Args[len(x.Args)-1], depth)
+			}
+		}
+	case *ast.CompositeLit:
+		if n := len(x.Elts); n > 0 {
+			if _, kv := x.Elts[n-1].(*ast.KeyValueExpr); !kv {
+				return c.tails(u, x.Elts[n-1], depth)
+			}
+		}
+	}
+	return nil
+}
+
 // callTails returns the tails of result index of call.
 func (c *checker) callTails(u *unit, call *ast.CallExpr, index, depth int) []tail {
 	info := c.pass.TypesInfo
@@ -184,6 +204,10 @@ func (c *checker) callTails(u *unit, call *ast.CallExpr, index, depth int) []tai
 	}
 	switch k := funcKey(fn); k {
 	case [2]string{"path/filepath", "Join"}, [2]string{"path", "Join"}:
+		if index == 0 && call.Ellipsis.IsValid() && len(call.Args) == 1 {
+			// filepath.Join(append(parts, "v.json")...), filepath.Join([]string{dir, "v.json"}...)
+			return suffixOf(c.lastElemTails(u, call.Args[0], depth+1))
+		}
 		if index == 0 {
 			return suffixOf(c.tails(u, last(), depth+1))
 		}
