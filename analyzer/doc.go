@@ -26,9 +26,12 @@
 // zero-length file after a power cut on ext4, xfs and btrfs.
 //
 // Not reported: the helper package itself (-helper), O_APPEND and O_EXCL
-// opens (nothing existing is truncated), files in a directory that the same
-// function has just created with os.MkdirTemp, ioutil.TempDir or t.TempDir,
-// /dev paths, and _test.go files unless -include-tests is set.
+// opens (nothing existing is truncated), paths whose every known value ends
+// in an extension outside -extensions (events.jsonl, audit.log,
+// values.yaml: not JSON documents by name, whatever bytes they get), files
+// in a directory that the same function has just created with os.MkdirTemp,
+// ioutil.TempDir or t.TempDir, /dev paths, and _test.go files unless
+// -include-tests is set.
 //
 // The cure is atomicfs.WriteFile or atomicfs.WriteJSON from
 // github.com/atomicjson/atomicjson/atomicfs: temp file, fsync, verify,
