@@ -121,6 +121,15 @@ func lock(name, lockPath string, perm fs.FileMode, o *options) (func() error, er
 		return nil, fail("lock", name, lockPath, err)
 	}
 	contended := !ok
+	if !ok && o.lockTimeout <= 0 && ctx.Done() == nil {
+		// Nothing can end the wait: block in flock(2), which the kernel wakes as soon as the
+		// holder unlocks, rather than polling and losing the race to a holder that relocks at once
+		// (polling put the 99th-percentile wait at hundreds of milliseconds with 8 processes).
+		if err := lk.Lock(); err != nil {
+			return nil, fail("lock", name, lockPath, err)
+		}
+		ok = true
+	}
 	if !ok {
 		waitCtx, cancel := ctx, context.CancelFunc(func() {})
 		if o.lockTimeout > 0 {
