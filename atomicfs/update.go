@@ -13,7 +13,7 @@ import (
 	"github.com/gofrs/flock"
 )
 
-// lockRetry is how often a waiting Update tries the lock again.
+// lockRetry is how often an Update whose wait can end (a timeout or a context) tries the lock again.
 const lockRetry = 2 * time.Millisecond
 
 // Update replaces the content of the file name with fn(old content), holding an exclusive lock
