@@ -155,47 +155,57 @@ func (c *checker) exportResultFacts() {
 // comes from encoding/json.
 func (c *checker) findDataResult(u *unit, decl *ast.FuncDecl, fn *types.Func, f *dataFact) bool {
 	res := fn.Signature().Results()
-	found := false
-	ast.Inspect(decl.Body, func(n ast.Node) bool {
-		if found {
+	return ownReturns(decl.Body, func(ret *ast.ReturnStmt) bool {
+		if len(ret.Results) == 1 && res.Len() > 1 {
+			// return json.Marshal(v): the results of the call are the results.
+			call, ok := ast.Unparen(ret.Results[0]).(*ast.CallExpr)
+			if !ok {
+				return false
+			}
+			for i := 0; i < res.Len(); i++ {
+				if isBytes(res.At(i).Type()) {
+					if ev := c.jsonProducer(u, call, i); ev != "" {
+						*f = dataFact{Result: i, Producer: producer(ev)}
+						return true
+					}
+				}
+			}
+			return false
+		}
+		if len(ret.Results) != res.Len() {
+			return false
+		}
+		for i, r := range ret.Results {
+			if !isBytes(res.At(i).Type()) {
+				continue
+			}
+			if ev, _ := c.dataEvidence(u, r, 0); ev != "" {
+				*f = dataFact{Result: i, Producer: producer(ev)}
+				return true
+			}
+		}
+		return false
+	})
+}
+
+// ownReturns calls found for each return statement of body, not of the
+// function literals nested in it, until found reports true; it reports
+// whether it did.
+func ownReturns(body *ast.BlockStmt, found func(*ast.ReturnStmt) bool) bool {
+	done := false
+	ast.Inspect(body, func(n ast.Node) bool {
+		if done {
 			return false
 		}
 		switch n := n.(type) {
 		case *ast.FuncLit:
 			return false
 		case *ast.ReturnStmt:
-			if len(n.Results) == 1 && res.Len() > 1 {
-				// return json.Marshal(v): the results of the call are the results.
-				if call, ok := ast.Unparen(n.Results[0]).(*ast.CallExpr); ok {
-					for i := 0; i < res.Len(); i++ {
-						if isBytes(res.At(i).Type()) {
-							if ev := c.jsonProducer(u, call, i); ev != "" {
-								*f = dataFact{Result: i, Producer: producer(ev)}
-								found = true
-								return false
-							}
-						}
-					}
-				}
-				return true
-			}
-			if len(n.Results) != res.Len() {
-				return true
-			}
-			for i, r := range n.Results {
-				if !isBytes(res.At(i).Type()) {
-					continue
-				}
-				if ev, _ := c.dataEvidence(u, r, 0); ev != "" {
-					*f = dataFact{Result: i, Producer: producer(ev)}
-					found = true
-					return false
-				}
-			}
+			done = found(n)
 		}
-		return true
+		return !done
 	})
-	return found
+	return done
 }
 
 // producer extracts the encoding/json call from evidence such as
@@ -215,45 +225,34 @@ func producer(ev string) string {
 // strings.TrimSuffix, gets no fact).
 func (c *checker) findPathResult(u *unit, decl *ast.FuncDecl, fn *types.Func, f *pathFact) bool {
 	res := fn.Signature().Results()
-	found := false
 	// byParam[i] is the parameter that result i ends with in every return
 	// so far; -2 once a return breaks the pattern.
 	byParam := make([]int, res.Len())
 	for i := range byParam {
 		byParam[i] = -1
 	}
-	ast.Inspect(decl.Body, func(n ast.Node) bool {
-		if found {
+	if ownReturns(decl.Body, func(ret *ast.ReturnStmt) bool {
+		if len(ret.Results) != res.Len() {
 			return false
 		}
-		switch n := n.(type) {
-		case *ast.FuncLit:
-			return false
-		case *ast.ReturnStmt:
-			if len(n.Results) != res.Len() {
+		for i, r := range ret.Results {
+			if !isString(res.At(i).Type()) {
+				continue
+			}
+			ts := c.tails(u, r, 0)
+			if t, _, ok := c.jsonTail(ts); ok {
+				*f = pathFact{Result: i, Tail: shortTail(t.s), Param: -1}
 				return true
 			}
-			for i, r := range n.Results {
-				if !isString(res.At(i).Type()) {
-					continue
-				}
-				ts := c.tails(u, r, 0)
-				if t, _, ok := c.jsonTail(ts); ok {
-					*f = pathFact{Result: i, Tail: shortTail(t.s), Param: -1}
-					found = true
-					return false
-				}
-				p := onlyParam(ts)
-				if p < 0 || byParam[i] != -1 && byParam[i] != p {
-					byParam[i] = -2
-				} else if byParam[i] == -1 {
-					byParam[i] = p
-				}
+			p := onlyParam(ts)
+			if p < 0 || byParam[i] != -1 && byParam[i] != p {
+				byParam[i] = -2
+			} else if byParam[i] == -1 {
+				byParam[i] = p
 			}
 		}
-		return true
-	})
-	if found {
+		return false
+	}) {
 		return true
 	}
 	for i, p := range byParam {
