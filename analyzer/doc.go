@@ -38,11 +38,15 @@
 // rename, fsync the directory. The pass suggests that rewrite where it is
 // mechanical.
 //
-// A write is silenced by a comment on its line or the line above:
+// A write is silenced by a directive at the end of its line, or alone on
+// the line above it (the line after the directive's comment group):
 //
 //	//atomicjson:ignore <reason>
 //
-// A directive without a reason is itself reported and silences nothing.
+// A directive without a reason is itself reported and silences nothing, as
+// is any other comment spelled //atomicjson:... . Generated files (a
+// "// Code generated ... DO NOT EDIT." line) are skipped: nothing in them is
+// reported and their functions are not wrappers.
 //
 // The pass follows values on the typed syntax tree (as the hostport pass
 // does) instead of building SSA, so that linting a whole module costs little

@@ -43,11 +43,15 @@
 //		exempt, and fixes import it (default
 //		github.com/atomicjson/atomicjson/atomicfs)
 //
-// A write is silenced by a comment on its line or on the line above:
+// A write is silenced by a directive at the end of its line, or alone on
+// the line above it (the line after the directive's comment group):
 //
 //	//atomicjson:ignore <reason>
 //
-// The reason is required; a suppression without one is itself reported.
+// The reason is required; a suppression without one is itself reported, as
+// is any other comment spelled //atomicjson:... . Generated files (a
+// "// Code generated ... DO NOT EDIT." line) are skipped: nothing in them
+// is reported, under this command, go vet, golangci-lint and pre-commit.
 //
 // # Driver flags
 //

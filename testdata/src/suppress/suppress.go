@@ -15,7 +15,7 @@ func suppressed(b []byte) {
 
 	os.WriteFile("d.json", b, 0o644) //atomicjson:ignore // want `//atomicjson:ignore needs a reason` `os\.WriteFile writes "d\.json"`
 
-	//atomicjson:ignoreother is not the directive
+	//atomicjson:ignoreother is not the directive // want `malformed directive "//atomicjson:ignoreother": the only directive is //atomicjson:ignore <reason>`
 	os.WriteFile("e.json", b, 0o644) // want `os\.WriteFile writes "e\.json"`
 }
 
