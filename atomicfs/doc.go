@@ -21,8 +21,8 @@
 // call and errors.Is its errno. The temp file is removed and the target keeps its old content
 // byte for byte — except when only the final directory fsync fails: the new content is then in
 // place but might not survive a power cut, and the error says so by its step ("fsync directory
-// of"). A process killed in the middle of a write leaves its temp file behind; CleanTemps
-// removes such leftovers.
+// of") and by matching ErrDirSync. A process killed in the middle of a write leaves its temp
+// file behind; CleanTemps removes such leftovers.
 //
 // # Permissions and owner
 //
@@ -51,6 +51,13 @@
 // Update and UpdateJSON run read → modify → atomic write under an exclusive advisory lock on a
 // sidecar file "<target>.lock", shared by every process that updates the file through this
 // package. The lock file is never removed. See Update.
+//
+// # Durable directory operations
+//
+// A program that manages several files needs the directory operations to be durable too: SyncDir
+// fsyncs a directory, MkdirAll creates directories and fsyncs their parents, Rename and Remove
+// are os.Rename and os.Remove followed by the fsync of the directories they changed. Each returns
+// an error matching ErrDirSync when its change was made but could not be made durable.
 //
 // # Streaming large documents
 //

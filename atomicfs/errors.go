@@ -6,6 +6,12 @@ import (
 	"os"
 )
 
+// SkipWrite, returned by the fn of Update or UpdateJSON (also wrapped: errors.Is decides), means
+// "leave the file as it is": nothing is written, the file is not touched (a missing file stays
+// missing), and Update returns nil once the lock is released. Like fs.SkipDir, it is not an
+// error of the call.
+var SkipWrite = errors.New("atomicfs: skip write")
+
 // ErrVerify is matched (errors.Is) by the error of a write whose data, read back from the temp file
 // after the fsync, differs from what was written. The target is left untouched.
 var ErrVerify = errors.New("read-back verification failed")
@@ -22,6 +28,14 @@ var ErrLockTimeout = errors.New("timed out waiting for the lock")
 // EISDIR instead, as with os.WriteFile.
 var ErrNotRegular = errors.New("not a regular file")
 
+// ErrDirSync is matched (errors.Is) by the error of a call that made its change — the target
+// replaced (WriteFile, WriteJSON, Commit, Update, UpdateJSON), the file renamed (Rename) or
+// removed (Remove), the directories created (MkdirAll) — but whose fsync of the
+// directory afterwards failed: other processes already see the change, but it may not survive a
+// power cut or an OS crash. Writing again (or calling SyncDir) once the cause is fixed makes it
+// durable. The error also carries the *fs.PathError of the failed fsync.
+var ErrDirSync = errors.New("directory fsync failed after the change: it may not survive a power cut")
+
 // opError is the error every call returns: the step that failed and the target as the caller
 // named it, wrapping the cause. The cause is always an *fs.PathError (naming the file the
 // operating system call worked on: the target, the temp file, the directory or the lock file),
@@ -33,10 +47,17 @@ type opError struct {
 }
 
 func (e *opError) Error() string {
-	cause := e.err.Error()
+	err := e.err
+	if nd, ok := err.(notDurableError); ok {
+		err = nd.err
+	}
+	cause := err.Error()
 	// The PathError repeats a path (often the temp file's, which no longer exists); the step and
 	// the target already say where, so only its cause is shown. errors.As still finds it.
-	if pe, ok := e.err.(*fs.PathError); ok {
+	switch pe := err.(type) {
+	case *fs.PathError:
+		cause = pe.Err.Error()
+	case *os.LinkError:
 		cause = pe.Err.Error()
 	}
 	return "atomicfs: " + e.step + " " + e.name + ": " + cause
@@ -56,4 +77,23 @@ func fail(step, name, path string, err error) error {
 		err = &fs.PathError{Op: step, Path: path, Err: err}
 	}
 	return &opError{step: step, name: name, err: err}
+}
+
+// notDurable marks err, the failure of a directory fsync after a change was made in that
+// directory, so that the call's error matches ErrDirSync besides err's own chain.
+func notDurable(err error) error { return notDurableError{err} }
+
+type notDurableError struct{ err error }
+
+func (e notDurableError) Error() string   { return e.err.Error() }
+func (e notDurableError) Unwrap() []error { return []error{e.err, ErrDirSync} }
+
+// withoutDirSyncMark removes the ErrDirSync mark from err, for a call that gives up after a failed
+// directory fsync (a write whose new parent directory could not be made durable): its own change
+// was never made, so its error must not say that it was.
+func withoutDirSyncMark(err error) error {
+	if nd, ok := err.(notDurableError); ok {
+		return nd.err
+	}
+	return err
 }

@@ -21,8 +21,9 @@ const lockRetry = 2 * time.Millisecond
 // to a concurrent one. The write is atomic and durable as with WriteFile.
 //
 // fn gets nil if the file does not exist (an existing empty file gives an empty, non-nil slice).
-// If fn returns an error, nothing is written and Update returns that error, wrapped (errors.Is
-// and errors.As see it).
+// If fn returns SkipWrite, nothing is written and Update returns nil. If fn returns another
+// error, nothing is written and Update returns that error, wrapped (errors.Is and errors.As see
+// it).
 //
 // The lock is an advisory lock (flock on Unix, LockFileEx on Windows) on the sidecar file
 // "<target>.lock" next to the target (with symbolic links resolved, so that updates through
@@ -43,7 +44,7 @@ func Update(name string, perm fs.FileMode, fn func(old []byte) ([]byte, error), 
 // (the zero T if the file does not exist) and changes it; the result is written as WriteJSON
 // writes it. If the existing file does not decode as a T, UpdateJSON returns an error naming the
 // file, fn is not called, and the file is left as it is: a corrupt file is never replaced by a
-// zero value. If fn returns an error, nothing is written.
+// zero value. If fn returns an error, nothing is written; SkipWrite makes UpdateJSON return nil.
 func UpdateJSON[T any](name string, perm fs.FileMode, fn func(*T) error, opts ...Option) error {
 	o := collect(opts)
 	return update(name, perm, &o, func(old []byte) ([]byte, error) {
@@ -87,6 +88,9 @@ func update(name string, perm fs.FileMode, o *options, fn func([]byte) ([]byte, 
 		return fail("read", name, target, err)
 	}
 	data, err := fn(old)
+	if errors.Is(err, SkipWrite) {
+		return nil
+	}
 	if err != nil {
 		var oe *opError
 		if errors.As(err, &oe) && oe.name == name {
@@ -113,7 +117,7 @@ func lock(name, lockPath string, perm fs.FileMode, o *options) (func() error, er
 	ok, err := lk.TryLock()
 	if errors.Is(err, fs.ErrNotExist) && o.mkdirAll {
 		if err := mkdirAll(filepath.Dir(lockPath), o.dirPerm, o.noSync); err != nil {
-			return nil, fail("mkdir", name, filepath.Dir(lockPath), err)
+			return nil, fail("mkdir", name, filepath.Dir(lockPath), withoutDirSyncMark(err))
 		}
 		ok, err = lk.TryLock()
 	}

@@ -283,3 +283,50 @@ func TestUpdateJSONProcesses(t *testing.T) {
 	}
 	wantContent(t, target, []byte(fmt.Sprintf(`{"n":%d}`+"\n", (procs+1)*each)))
 }
+
+// TestSkipWrite: fn returning SkipWrite (also wrapped) leaves the file untouched — same inode,
+// same content, no temp file, a missing file stays missing — and Update returns nil.
+func TestSkipWrite(t *testing.T) {
+	dir := t.TempDir()
+	target := filepath.Join(dir, "x.json")
+	writeRaw(t, target, []byte(`{"n":1}`), 0o644)
+	before, err := os.Stat(target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	withOps(t, func(o *fileOps) {
+		o.openFile = func(name string, flag int, perm fs.FileMode) (*os.File, error) {
+			t.Errorf("temp file %s created for a skipped write", name)
+			return os.OpenFile(name, flag, perm)
+		}
+	})
+	skips := []func() error{
+		func() error {
+			return Update(target, 0o644, func([]byte) ([]byte, error) { return []byte("new"), SkipWrite })
+		},
+		func() error {
+			return Update(target, 0o644, func([]byte) ([]byte, error) { return nil, fmt.Errorf("unchanged: %w", SkipWrite) })
+		},
+		func() error {
+			return UpdateJSON(target, 0o644, func(c *counter) error { c.N = 99; return SkipWrite })
+		},
+	}
+	for i, skip := range skips {
+		if err := skip(); err != nil {
+			t.Errorf("skip %d: %v", i, err)
+		}
+	}
+	wantContent(t, target, []byte(`{"n":1}`))
+	after, err := os.Stat(target)
+	if err != nil || !os.SameFile(before, after) || !after.ModTime().Equal(before.ModTime()) {
+		t.Errorf("the file was replaced or touched: %v", err)
+	}
+	missing := filepath.Join(dir, "missing.json")
+	if err := UpdateJSON(missing, 0o644, func(c *counter) error { return SkipWrite }); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Lstat(missing); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("a skipped update created the file: %v", err)
+	}
+	wantNoTemps(t, dir)
+}

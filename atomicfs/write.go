@@ -93,7 +93,7 @@ func (p *pending) create(base string, perm fs.FileMode) error {
 			continue
 		case errors.Is(err, fs.ErrNotExist) && p.o.mkdirAll && !madeDirs:
 			if err := mkdirAll(p.dir, p.o.dirPerm, p.o.noSync); err != nil {
-				return fail("mkdir", p.name, p.dir, err)
+				return fail("mkdir", p.name, p.dir, withoutDirSyncMark(err))
 			}
 			madeDirs = true
 			continue
@@ -158,7 +158,7 @@ func (p *pending) commit(verify func(*os.File) error) error {
 	}
 	if !p.o.noSync {
 		if err := ops.syncDir(p.dir); err != nil {
-			return fail("fsync directory of", p.name, p.dir, err)
+			return fail("fsync directory of", p.name, p.dir, notDurable(err))
 		}
 	}
 	return nil
@@ -242,7 +242,7 @@ func mkdirAll(dir string, perm fs.FileMode, noSync bool) error {
 		}
 		if !noSync {
 			if err := ops.syncDir(filepath.Dir(d)); err != nil {
-				return err
+				return notDurable(err)
 			}
 		}
 	}
