@@ -1,0 +1,171 @@
+package atomicfs
+
+import (
+	"bytes"
+	"fmt"
+	"hash/maphash"
+	"maps"
+	"slices"
+	"strings"
+)
+
+// crashExpect is what every state a power cut may leave must show, for a trace of one call that
+// replaces Target: the old content or the new, and once the call has returned, the new.
+type crashExpect struct {
+	Target string // slash-separated, from the model's root
+	Old    []byte // nil: the target did not exist before the call
+	New    []byte
+	// Returned is the point from which the call had returned, normally the trace's length (the
+	// trace ends with the call).
+	Returned int
+	// Unchanged are other files (paths from the root) that must keep this content in every state.
+	Unchanged map[string][]byte
+}
+
+// crashPoint counts the states of one power cut.
+type crashPoint struct {
+	After      string // the operation after which power was cut ("start": before the first)
+	States     int    // states enumerated
+	Distinct   int    // distinct file system states among them (reachable names and contents)
+	Violations int
+}
+
+// crashReport is the outcome of checking every state of every power cut of a trace.
+type crashReport struct {
+	Points     []crashPoint
+	Violations []string // the first few, described
+	violations int
+	kinds      map[string]int // violations by kind: "missing", "empty", "partial", "old after return", ...
+}
+
+func (r *crashReport) states() int {
+	n := 0
+	for _, p := range r.Points {
+		n += p.States
+	}
+	return n
+}
+
+func (r *crashReport) distinct() int {
+	n := 0
+	for _, p := range r.Points {
+		n += p.Distinct
+	}
+	return n
+}
+
+// table describes the counts, one line per power cut, for the test log.
+func (r *crashReport) table() string {
+	var b strings.Builder
+	for i, p := range r.Points {
+		fmt.Fprintf(&b, "\n  cut %2d after %-50s %6d states, %5d distinct, %5d violations", i, p.After, p.States, p.Distinct, p.Violations)
+	}
+	return b.String()
+}
+
+const maxReportedViolations = 5
+
+// checkCrashStates enumerates the states of every power cut of ops (from the durable state
+// initial) and checks each against want.
+func checkCrashStates(m crashModel, initial *crashFS, ops []crashOp, want crashExpect) (*crashReport, error) {
+	rep := &crashReport{Points: make([]crashPoint, len(ops)+1), kinds: map[string]int{}}
+	seen := make([]map[uint64]bool, len(ops)+1)
+	seed := maphash.MakeSeed()
+	counts, err := crashEnumerate(m, initial, ops, func(point int, s *crashFS) {
+		if seen[point] == nil {
+			seen[point] = map[uint64]bool{}
+		}
+		seen[point][stateKey(seed, s)] = true
+		kind, detail := checkCrashState(s, want, point >= want.Returned)
+		if kind == "" {
+			return
+		}
+		rep.Points[point].Violations++
+		rep.violations++
+		rep.kinds[kind]++
+		if len(rep.Violations) < maxReportedViolations {
+			after := "start"
+			if point > 0 {
+				after = ops[point-1].String()
+			}
+			rep.Violations = append(rep.Violations, fmt.Sprintf("power cut %d (after %s): %s", point, after, detail))
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	for i, n := range counts {
+		rep.Points[i].States = n
+		rep.Points[i].Distinct = len(seen[i])
+		rep.Points[i].After = "start"
+		if i > 0 {
+			rep.Points[i].After = ops[i-1].String()
+		}
+	}
+	return rep, nil
+}
+
+// checkCrashState checks one state: it returns the kind of violation and its description, or ""
+// if the state is one the call may leave.
+func checkCrashState(s *crashFS, want crashExpect, returned bool) (kind, detail string) {
+	for _, path := range slices.Sorted(maps.Keys(want.Unchanged)) {
+		obj := s.lookup(path)
+		if data, ok := s.Files[obj]; !ok || !bytes.Equal(data, want.Unchanged[path]) {
+			return "bystander", fmt.Sprintf("%s, which the call does not write, %s", path, describeCrashFile(s, obj))
+		}
+	}
+	obj := s.lookup(want.Target)
+	data, isFile := s.Files[obj]
+	isNew := isFile && bytes.Equal(data, want.New)
+	isOld := (want.Old == nil && obj == 0) || (want.Old != nil && isFile && bytes.Equal(data, want.Old))
+	switch {
+	case isNew:
+		return "", ""
+	case isOld && !returned:
+		return "", ""
+	case isOld:
+		return "old after return", fmt.Sprintf("%s still holds the old content after the call returned", want.Target)
+	case obj == 0:
+		return "missing", fmt.Sprintf("%s is missing", want.Target)
+	case !isFile:
+		return "not a file", fmt.Sprintf("%s is a directory", want.Target)
+	case len(data) == 0:
+		return "empty", fmt.Sprintf("%s is empty", want.Target)
+	}
+	return "partial", fmt.Sprintf("%s %s", want.Target, describeCrashFile(s, obj))
+}
+
+// describeCrashFile says what a state holds in obj, briefly, for a violation.
+func describeCrashFile(s *crashFS, obj crashObj) string {
+	data, ok := s.Files[obj]
+	switch {
+	case obj == 0:
+		return "is missing"
+	case !ok:
+		return "is a directory"
+	}
+	return fmt.Sprintf("holds %d bytes %q", len(data), clip(data))
+}
+
+// stateKey identifies a state by what a program can see in it: the names reachable from the
+// root and the content of the files they name (a hash: keys are only compared for counting).
+func stateKey(seed maphash.Seed, s *crashFS) uint64 {
+	var h maphash.Hash
+	h.SetSeed(seed)
+	var walk func(dir crashObj, depth int)
+	walk = func(dir crashObj, depth int) {
+		entries := s.Dirs[dir]
+		for _, name := range slices.Sorted(maps.Keys(entries)) {
+			obj := entries[name]
+			fmt.Fprintf(&h, "%d/%s\x00", depth, name)
+			if data, ok := s.Files[obj]; ok {
+				fmt.Fprintf(&h, "%d\x00", len(data))
+				h.Write(data)
+			} else if depth < 64 {
+				walk(obj, depth+1)
+			}
+		}
+	}
+	walk(s.Root, 0)
+	return h.Sum64()
+}
