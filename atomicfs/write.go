@@ -152,7 +152,7 @@ func (p *pending) commit(verify func(*os.File) error) error {
 		os.Remove(p.tmp)
 		return fail("close", p.name, p.tmp, err)
 	}
-	if err := ops.rename(p.tmp, p.target); err != nil {
+	if err := retries.do(func() error { return ops.rename(p.tmp, p.target) }); err != nil {
 		os.Remove(p.tmp)
 		return fail("rename", p.name, p.target, err)
 	}
