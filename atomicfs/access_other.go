@@ -1,7 +1,7 @@
-//go:build !unix
+//go:build !unix && !windows
 
 package atomicfs
 
-// checkWritable does nothing where there are no Unix permissions to check: on Windows the
-// rename itself fails over a read-only file, as os.WriteFile does.
+// checkWritable does nothing where there are neither Unix permissions nor Windows attributes to
+// check (Plan 9, WebAssembly): the rename's own error stands.
 func checkWritable(path string) error { return nil }
