@@ -73,8 +73,8 @@ func (c *checker) checkSink(u *unit, call *ast.CallExpr, fn *types.Func, s sink)
 			cure = "use " + c.helperName() + ".WriteJSON, or " + c.helperName() + ".Create and Commit"
 		}
 		msg := fmt.Sprintf("%s writes %s non-atomically: %s; %s: temp file, fsync, verify, rename",
-			s.name, c.describePath(u, pathArg), ev, cure)
-		c.addDiag(u, call, msg, c.planFix(u, call, fn, s))
+			s.name, c.describePath(pathArg), ev, cure)
+		c.addDiag(call, msg, c.planFix(u, call, s))
 		return false
 	}
 	if c.suppressed(call.Pos()) {
@@ -130,7 +130,7 @@ func (c *checker) checkWrapperCall(u *unit, call *ast.CallExpr, name string, wf 
 		}
 		msg := fmt.Sprintf("%s writes its %s argument %s: %s; make it use %s: temp file, fsync, verify, rename",
 			name, which, how, ev, cure)
-		c.addDiag(u, call, msg, nil)
+		c.addDiag(call, msg, nil)
 		return false
 	}
 	if c.suppressed(call.Pos()) {
@@ -179,7 +179,7 @@ func (c *checker) exportWrapper(u *unit, wf wrapperFact) bool {
 }
 
 // addDiag records a finding at call.
-func (c *checker) addDiag(u *unit, call *ast.CallExpr, msg string, fix *fixPlan) {
+func (c *checker) addDiag(call *ast.CallExpr, msg string, fix *fixPlan) {
 	c.diags = append(c.diags, diag{
 		d:   analysis.Diagnostic{Pos: call.Pos(), End: call.End(), Message: msg},
 		fix: fix,
@@ -188,7 +188,7 @@ func (c *checker) addDiag(u *unit, call *ast.CallExpr, msg string, fix *fixPlan)
 
 // describePath shows the path in a message: its value when constant, else
 // the expression when short.
-func (c *checker) describePath(u *unit, e ast.Expr) string {
+func (c *checker) describePath(e ast.Expr) string {
 	if tv, ok := c.pass.TypesInfo.Types[e]; ok && tv.Value != nil && tv.Value.Kind() == constant.String {
 		return strconv.Quote(constant.StringVal(tv.Value))
 	}

@@ -31,7 +31,7 @@ type fileFacts struct {
 
 // planFix plans the rewrite of a reported sink call, or returns nil when no
 // rewrite is known to be safe.
-func (c *checker) planFix(u *unit, call *ast.CallExpr, fn *types.Func, s sink) *fixPlan {
+func (c *checker) planFix(u *unit, call *ast.CallExpr, s sink) *fixPlan {
 	sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
 	if !ok || !c.isPkgRef(sel) {
 		return nil // a call through a function value: message only

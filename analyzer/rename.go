@@ -104,11 +104,11 @@ func (c *checker) checkRename(u *unit, rename *ast.CallExpr) bool {
 		return c.exportWrapper(u, wrapperFact{Sink: "os.Rename", PathParam: paramTail(ts), DataParam: -1})
 	}
 	msg := fmt.Sprintf("os.Rename replaces %s without fsyncing the temp file first: %s; after a power cut the target can be empty; call Sync on the temp file before closing and renaming it, or use %s.WriteFile: temp file, fsync, verify, rename",
-		c.describePath(u, dst), ev, c.helperName())
+		c.describePath(dst), ev, c.helperName())
 	if c.fixedTempName(u, src) {
 		msg += fmt.Sprintf("; the fixed temp name %s is shared by concurrent writers (os.CreateTemp makes a unique one)", types.ExprString(c.resolve(u, src, 0)))
 	}
-	c.addDiag(u, rename, msg, nil)
+	c.addDiag(rename, msg, nil)
 	return false
 }
 
