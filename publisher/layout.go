@@ -39,10 +39,6 @@ func (s *Store) rel(path string) string {
 	return filepath.ToSlash(r)
 }
 
-// isLock reports whether base is an atomicfs lock sidecar. Lock files are never removed: deleting a
-// lock file another process holds would let a third process lock a fresh inode at the same time.
-func isLock(base string) bool { return strings.HasSuffix(base, ".lock") }
-
 // slugFromPostName returns the slug of a post file name, or false if base is not a post file.
 func slugFromPostName(base string) (string, bool) {
 	if atomicfs.IsTemp(base) || !strings.HasSuffix(base, ".json") {

@@ -91,17 +91,17 @@ func (p Post) validate(maxSize int) error {
 	if err := ValidateSlug(p.Slug); err != nil {
 		return err
 	}
-	if err := checkText("title", p.Title, MaxTitleLen, true); err != nil {
+	if err := checkText("title", p.Title, MaxTitleLen); err != nil {
 		return err
 	}
-	if err := checkText("topic", p.Topic, MaxTopicLen, true); err != nil {
+	if err := checkText("topic", p.Topic, MaxTopicLen); err != nil {
 		return err
 	}
 	if len(p.Tags) > MaxTags {
 		return &ValidationError{Field: "tags", Reason: fmt.Sprintf("has %d tags, at most %d allowed", len(p.Tags), MaxTags)}
 	}
 	for i, tag := range p.Tags {
-		if err := checkText(fmt.Sprintf("tags[%d]", i), tag, MaxTagLen, true); err != nil {
+		if err := checkText(fmt.Sprintf("tags[%d]", i), tag, MaxTagLen); err != nil {
 			return err
 		}
 		if slices.Contains(p.Tags[:i], tag) {
@@ -139,10 +139,10 @@ func ValidateSlug(slug string) error {
 	return nil
 }
 
-// checkText validates a short single-line text field.
-func checkText(field, s string, maxRunes int, required bool) error {
+// checkText validates a required short single-line text field.
+func checkText(field, s string, maxRunes int) error {
 	switch {
-	case required && strings.TrimSpace(s) == "":
+	case strings.TrimSpace(s) == "":
 		return &ValidationError{Field: field, Reason: "is required"}
 	case !utf8.ValidString(s):
 		return &ValidationError{Field: field, Reason: "is not valid UTF-8"}

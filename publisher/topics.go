@@ -106,7 +106,7 @@ func wrapTopicErr(op string, err error) error {
 	return &Error{Op: op, Code: code, Err: err}
 }
 
-func checkTopic(name string) error { return checkText("topic", name, MaxTopicLen, true) }
+func checkTopic(name string) error { return checkText("topic", name, MaxTopicLen) }
 
 // UpsertTopic registers a topic as queued if the index does not have it yet, and returns its
 // record either way.
