@@ -47,7 +47,7 @@ func displayName(name string) string {
 }
 
 func (c *cli) postOne(st *publisher.Store, name string) error {
-	var r io.Reader = c.stdin
+	r := c.stdin
 	if name != "-" {
 		f, err := os.Open(name)
 		if err != nil {
