@@ -140,10 +140,11 @@ func TestRetryGivesUpWithinTheBound(t *testing.T) {
 	if spent := c.t.Sub(firstFailure); spent > retries.limit+cost {
 		t.Errorf("retried for %v after the first failure, limit %v", spent, retries.limit)
 	}
-	// And it did not give up early: one more wait would have passed the limit.
+	// And it did not give up early: the next wait (less than twice the last one) would have
+	// passed the limit.
 	last := c.sleeps[len(c.sleeps)-1]
-	if spent := c.t.Sub(firstFailure); spent+last < retries.limit {
-		t.Errorf("gave up after %v with waits of about %v left before the %v limit", spent, last, retries.limit)
+	if spent := c.t.Sub(firstFailure); spent+2*last <= retries.limit {
+		t.Errorf("gave up after %v, though a next wait of less than %v fits in the %v limit", spent, 2*last, retries.limit)
 	}
 	if *calls < 5 || *calls != len(c.sleeps)+1 {
 		t.Errorf("%d attempts and %d waits: want several attempts, one wait between each two", *calls, len(c.sleeps))
