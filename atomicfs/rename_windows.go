@@ -114,12 +114,13 @@ func flushFile(name *uint16) error {
 }
 
 // replacedNotFlushedError is the error of a rename that replaced the target but could not flush
-// it: the new content is in place but might not survive a power cut. It is never retried (the
-// replacement is done; a second attempt would find no temp file).
+// it: the new content is in place but might not survive a power cut, so it matches ErrDirSync,
+// like a failed directory fsync after a rename on Unix. It is never retried (the replacement is
+// done; a second attempt would find no temp file).
 type replacedNotFlushedError struct{ err error }
 
 func (e *replacedNotFlushedError) Error() string {
 	return "replaced, but flushing the new file failed, so it might not survive a power cut: " + e.err.Error()
 }
 
-func (e *replacedNotFlushedError) Unwrap() error { return e.err }
+func (e *replacedNotFlushedError) Unwrap() []error { return []error{e.err, ErrDirSync} }
