@@ -24,7 +24,7 @@ type crashExpect struct {
 
 // crashPoint counts the states of one power cut.
 type crashPoint struct {
-	After      string // the operation after which power was cut ("start": before the first)
+	After      string // when power was cut: "at start" or "after" the operation
 	States     int    // states enumerated
 	Distinct   int    // distinct file system states among them (reachable names and contents)
 	Violations int
@@ -58,7 +58,7 @@ func (r *crashReport) distinct() int {
 func (r *crashReport) table() string {
 	var b strings.Builder
 	for i, p := range r.Points {
-		fmt.Fprintf(&b, "\n  cut %2d after %-50s %6d states, %5d distinct, %5d violations", i, p.After, p.States, p.Distinct, p.Violations)
+		fmt.Fprintf(&b, "\n  cut %2d %-56s %6d states, %5d distinct, %5d violations", i, p.After, p.States, p.Distinct, p.Violations)
 	}
 	return b.String()
 }
@@ -83,12 +83,8 @@ func checkCrashStates(m crashModel, initial *crashFS, ops []crashOp, want crashE
 		rep.Points[point].Violations++
 		rep.violations++
 		rep.kinds[kind]++
-		if len(rep.Violations) < maxReportedViolations {
-			after := "start"
-			if point > 0 {
-				after = ops[point-1].String()
-			}
-			rep.Violations = append(rep.Violations, fmt.Sprintf("power cut %d (after %s): %s", point, after, detail))
+		if v := fmt.Sprintf("power cut %d (%s): %s", point, cutName(ops, point), detail); len(rep.Violations) < maxReportedViolations && !slices.Contains(rep.Violations, v) {
+			rep.Violations = append(rep.Violations, v)
 		}
 	})
 	if err != nil {
@@ -97,12 +93,17 @@ func checkCrashStates(m crashModel, initial *crashFS, ops []crashOp, want crashE
 	for i, n := range counts {
 		rep.Points[i].States = n
 		rep.Points[i].Distinct = len(seen[i])
-		rep.Points[i].After = "start"
-		if i > 0 {
-			rep.Points[i].After = ops[i-1].String()
-		}
+		rep.Points[i].After = cutName(ops, i)
 	}
 	return rep, nil
+}
+
+// cutName says when power cut point of ops is: at the start or after an operation.
+func cutName(ops []crashOp, point int) string {
+	if point == 0 {
+		return "at start"
+	}
+	return "after " + ops[point-1].String()
 }
 
 // checkCrashState checks one state: it returns the kind of violation and its description, or ""

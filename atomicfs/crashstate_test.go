@@ -346,13 +346,20 @@ func (r *crashReplay) fileVersions(f crashObj) [][]byte {
 		}
 	}
 	for _, s := range subsets {
-		data := base
+		end := int64(len(base))
 		for _, i := range s {
-			data = writeAt(data, blocks[i].Off, blocks[i].Data)
+			end = max(end, blocks[i].Off+int64(len(blocks[i].Data)))
 		}
-		add(data)
-		if int64(len(data)) < liveSize {
-			add(writeAt(data, liveSize, nil)) // the size is durable, the missing data reads as zeros
+		// One buffer per version, the size made durable ahead of the data included: the blocks
+		// are large files' hundreds, and a copy per block would be quadratic.
+		data := make([]byte, max(end, liveSize))
+		copy(data, base)
+		for _, i := range s {
+			copy(data[blocks[i].Off:], blocks[i].Data)
+		}
+		add(data[:end])
+		if end < liveSize {
+			add(data) // the size is durable, the missing data reads as zeros
 		}
 	}
 	return versions

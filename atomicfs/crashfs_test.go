@@ -1,0 +1,192 @@
+//go:build unix
+
+package atomicfs
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// crashSectorModel splits un-fsynced data into 512-byte sectors, the unit a disk writes
+// atomically, so that even small documents persist in part.
+var crashSectorModel = crashModel{BlockSize: 512, MaxSubsetBlocks: 8, MaxDirOps: 12, MaxStates: 1 << 16}
+
+// crashScenario is one call that replaces target (a slash-separated path under the test's root
+// directory) with new.
+type crashScenario struct {
+	name   string
+	target string
+	old    []byte // the target's content before the call; nil: it does not exist
+	new    []byte
+	setup  func(t *testing.T, root string) // more initial files and directories, besides target
+	write  func(path string, data []byte) error
+}
+
+// crashDoc is a JSON-like document of about size bytes, different for each tag.
+func crashDoc(tag string, size int) []byte {
+	var b bytes.Buffer
+	b.WriteString(`{"doc":"` + tag + `","pad":"`)
+	for b.Len() < size-3 {
+		b.WriteByte('a' + byte(b.Len()%26))
+	}
+	b.WriteString("\"}\n")
+	return b.Bytes()
+}
+
+func writeFileCall(opts ...Option) func(string, []byte) error {
+	return func(path string, data []byte) error { return WriteFile(path, data, 0o644, opts...) }
+}
+
+// createCommitCall writes data through Create/Commit in chunks of chunk bytes.
+func createCommitCall(chunk int) func(string, []byte) error {
+	return func(path string, data []byte) error {
+		f, err := Create(path, 0o644)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		for rest := data; len(rest) > 0; {
+			n := min(chunk, len(rest))
+			if _, err := f.Write(rest[:n]); err != nil {
+				return err
+			}
+			rest = rest[n:]
+		}
+		return f.Commit()
+	}
+}
+
+// updateCall replaces the content with data through Update, checking that fn got old.
+func updateCall(old []byte) func(string, []byte) error {
+	return func(path string, data []byte) error {
+		return Update(path, 0o644, func(got []byte) ([]byte, error) {
+			if !bytes.Equal(got, old) || (got == nil) != (old == nil) {
+				return nil, os.ErrInvalid
+			}
+			return data, nil
+		})
+	}
+}
+
+var crashScenarios = []crashScenario{
+	{name: "WriteFile new", target: "data.json", new: crashDoc("new", 3000), write: writeFileCall()},
+	{name: "WriteFile existing", target: "data.json", old: crashDoc("old", 1000), new: crashDoc("new", 3000), write: writeFileCall()},
+	{name: "WriteFile shorter", target: "data.json", old: crashDoc("old", 3000), new: crashDoc("new", 700), write: writeFileCall()},
+	{name: "Create/Commit small", target: "data.json", old: crashDoc("old", 1000), new: crashDoc("new", 2500), write: createCommitCall(100)},
+	// Larger than a File's buffer, so that it reaches the temp file in several writes.
+	{name: "Create/Commit large", target: "data.json", old: crashDoc("old", 1000), new: crashDoc("new", 150<<10), write: createCommitCall(40 << 10)},
+	{name: "Update existing", target: "data.json", old: crashDoc("old", 1000), new: crashDoc("new", 2000), write: updateCall(crashDoc("old", 1000)), setup: sidecarLock},
+	{name: "Update new", target: "data.json", new: crashDoc("new", 2000), write: updateCall(nil), setup: sidecarLock},
+}
+
+// sidecarLock creates Update's lock file before the call, so that its creation (outside the
+// seam, and not part of the data's durability) is not in the trace.
+func sidecarLock(t *testing.T, root string) {
+	writeRaw(t, filepath.Join(root, "data.json.lock"), nil, 0o644)
+}
+
+// crashRun records scenario sc with the seam changed by faults (after the recorder: a fault that
+// drops a call hides it from the model too), and checks every state of every power cut.
+func crashRun(t *testing.T, sc crashScenario, faults func(*fileOps)) *crashReport {
+	t.Helper()
+	root := t.TempDir()
+	target := filepath.Join(root, filepath.FromSlash(sc.target))
+	writeRaw(t, filepath.Join(root, "other.json"), []byte("{}\n"), 0o644)
+	if sc.setup != nil {
+		sc.setup(t, root)
+	}
+	if sc.old != nil {
+		writeRaw(t, target, sc.old, 0o644)
+	}
+	rec, err := newCrashRecorder(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	withOps(t, func(o *fileOps) {
+		rec.wrap(o)
+		if faults != nil {
+			faults(o)
+		}
+	})
+	if err := sc.write(target, sc.new); err != nil {
+		t.Fatalf("%s: %v", sc.name, err)
+	}
+	wantContent(t, target, sc.new)
+	trace, err := rec.trace()
+	if err != nil {
+		t.Fatalf("%s: %v", sc.name, err)
+	}
+	rep, err := checkCrashStates(crashSectorModel, rec.initial, trace, crashExpect{
+		Target:    sc.target,
+		Old:       sc.old,
+		New:       sc.new,
+		Returned:  len(trace),
+		Unchanged: map[string][]byte{"other.json": []byte("{}\n")},
+	})
+	if err != nil {
+		t.Fatalf("%s: %v", sc.name, err)
+	}
+	return rep
+}
+
+// TestCrashStates records each scenario's operations through the fault seam and checks every
+// state a power cut after any of them may leave: the target holds the old content or the new,
+// never anything else, and the new in every state once the call has returned. The negative
+// controls run the same code with the file fsync or the directory fsync dropped (and with
+// WithoutSync), and the model must find states that break the promise.
+func TestCrashStates(t *testing.T) {
+	total := 0
+	for _, sc := range crashScenarios {
+		rep := crashRun(t, sc, nil)
+		total += rep.states()
+		if rep.violations > 0 {
+			t.Errorf("%s: %d of %d states break the promise, e.g.\n  %s%s", sc.name, rep.violations, rep.states(),
+				strings.Join(rep.Violations, "\n  "), rep.table())
+			continue
+		}
+		t.Logf("%s: %d power cuts, %d states (%d distinct), all old or new%s", sc.name, len(rep.Points), rep.states(), rep.distinct(), rep.table())
+	}
+	t.Logf("%d scenarios, %d states checked", len(crashScenarios), total)
+}
+
+// TestCrashStatesNegative runs the writers with a durability step taken out and requires the
+// model to find what that breaks: without the file fsync a target that is empty or partial; without
+// the directory fsync an old (or missing) target after the call returned.
+func TestCrashStatesNegative(t *testing.T) {
+	dropFileSync := func(o *fileOps) { o.sync = func(*os.File) error { return nil } }
+	dropDirSync := func(o *fileOps) { o.syncDir = func(string) error { return nil } }
+	cases := []struct {
+		name   string
+		sc     crashScenario
+		faults func(*fileOps)
+		kinds  []string // at least one violation of one of these
+	}{
+		{"WriteFile without file fsync", crashScenarios[1], dropFileSync, []string{"empty", "partial"}},
+		{"Create/Commit without file fsync", crashScenarios[4], dropFileSync, []string{"empty", "partial"}},
+		{"Update without file fsync", crashScenarios[5], dropFileSync, []string{"empty", "partial"}},
+		{"WriteFile without directory fsync", crashScenarios[1], dropDirSync, []string{"old after return"}},
+		{"WriteFile new without directory fsync", crashScenarios[0], dropDirSync, []string{"old after return"}},
+		{"Create/Commit without directory fsync", crashScenarios[3], dropDirSync, []string{"old after return"}},
+		{"WriteFile WithoutSync", withWrite(crashScenarios[1], writeFileCall(WithoutSync())), nil, []string{"empty", "partial", "old after return"}},
+	}
+	for _, c := range cases {
+		rep := crashRun(t, c.sc, c.faults)
+		found := 0
+		for _, k := range c.kinds {
+			found += rep.kinds[k]
+		}
+		if found == 0 {
+			t.Errorf("%s: the model found no state that is %s (violations %v)%s", c.name, strings.Join(c.kinds, " or "), rep.kinds, rep.table())
+			continue
+		}
+		t.Logf("%s: caught, %d of %d states break the promise (%v), e.g.\n  %s", c.name, rep.violations, rep.states(), rep.kinds, strings.Join(rep.Violations, "\n  "))
+	}
+}
+
+func withWrite(sc crashScenario, write func(string, []byte) error) crashScenario {
+	sc.write = write
+	return sc
+}
