@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
+	"os"
 
 	"github.com/atomicjson/atomicjson/atomicfs"
 )
@@ -115,13 +117,28 @@ func wrap(op, slug string, err error) error {
 	return &Error{Op: op, Slug: slug, Code: classify(err), Err: err}
 }
 
-// errUnchanged aborts an atomicfs.Update whose function decided there is nothing to write.
-var errUnchanged = errors.New("unchanged")
-
-// skipUnchanged maps errUnchanged, which only means "nothing to write", to success.
-func skipUnchanged(err error) error {
-	if errors.Is(err, errUnchanged) {
-		return nil
-	}
-	return err
+// fileError is the failure of one step on one file of the root. It names that file and that step
+// only, with the operating system's reason, however deep in a locked section it happened: the
+// locks held around it are not what failed.
+type fileError struct {
+	Path string // relative to the root
+	Step string // "quarantine: copy", "read", ...
+	Err  error
 }
+
+// Error renders "path: step: reason".
+func (e *fileError) Error() string {
+	cause := e.Err.Error()
+	var pe *fs.PathError
+	var le *os.LinkError
+	switch {
+	case errors.As(e.Err, &pe):
+		cause = pe.Err.Error()
+	case errors.As(e.Err, &le):
+		cause = le.Err.Error()
+	}
+	return e.Path + ": " + e.Step + ": " + cause
+}
+
+// Unwrap returns the cause.
+func (e *fileError) Unwrap() error { return e.Err }

@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -15,7 +16,9 @@ import (
 const indexVersion = 1
 
 // Index is the format of the content index file (IndexFile and BackupFile): one Entry per published
-// post, sorted by slug. Store.List returns its entries; other programs may decode the file into it.
+// post, sorted by slug. Store.List returns its entries; other programs may decode the file into it,
+// and decoding checks it (version, sorted unique slugs, checksums), so a damaged index is an error
+// wrapping ErrIndexCorrupt rather than a list that is silently wrong.
 type Index struct {
 	Version int     `json:"version"`
 	Posts   []Entry `json:"posts"`
@@ -56,44 +59,54 @@ func (e Entry) equal(f Entry) bool {
 		e.PublishedAt.Equal(f.PublishedAt) && e.UpdatedAt.Equal(f.UpdatedAt) && e.SHA256 == f.SHA256
 }
 
-// decodeIndex parses a content index. nil data (no file yet) is an empty index. Anything else that
-// is not a well-formed index wraps ErrIndexCorrupt with the reason.
-func decodeIndex(data []byte) (*Index, error) {
+// newIndex returns an empty index.
+func newIndex() Index { return Index{Version: indexVersion, Posts: []Entry{}} }
+
+// UnmarshalJSON decodes and checks an index. Any defect wraps ErrIndexCorrupt with the reason.
+func (idx *Index) UnmarshalJSON(data []byte) error {
+	type plain Index // without this method
+	var v plain
+	if err := json.Unmarshal(data, &v); err != nil {
+		return fmt.Errorf("%w: %v", ErrIndexCorrupt, err)
+	}
+	if v.Version != indexVersion {
+		return fmt.Errorf("%w: version %d, want %d", ErrIndexCorrupt, v.Version, indexVersion)
+	}
+	if v.Posts == nil {
+		return fmt.Errorf("%w: no \"posts\" list", ErrIndexCorrupt)
+	}
+	for i, e := range v.Posts {
+		if err := ValidateSlug(e.Slug); err != nil {
+			return fmt.Errorf("%w: entry %d: %v", ErrIndexCorrupt, i, err)
+		}
+		if i > 0 && v.Posts[i-1].Slug >= e.Slug {
+			return fmt.Errorf("%w: entries not sorted or duplicated at %q", ErrIndexCorrupt, e.Slug)
+		}
+		if len(e.SHA256) != sha256.Size*2 || strings.Trim(e.SHA256, "0123456789abcdef") != "" {
+			return fmt.Errorf("%w: entry %q: bad sha256", ErrIndexCorrupt, e.Slug)
+		}
+	}
+	*idx = Index(v)
+	return nil
+}
+
+// decodeIndex parses the bytes of a content index file. nil data (no file yet) is an empty index.
+func decodeIndex(data []byte) (Index, error) {
 	if data == nil {
-		return &Index{Version: indexVersion, Posts: []Entry{}}, nil
+		return newIndex(), nil
 	}
 	var idx Index
 	if err := json.Unmarshal(data, &idx); err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrIndexCorrupt, err)
-	}
-	if idx.Version != indexVersion {
-		return nil, fmt.Errorf("%w: version %d, want %d", ErrIndexCorrupt, idx.Version, indexVersion)
-	}
-	if idx.Posts == nil {
-		return nil, fmt.Errorf("%w: no \"posts\" list", ErrIndexCorrupt)
-	}
-	for i, e := range idx.Posts {
-		if err := ValidateSlug(e.Slug); err != nil {
-			return nil, fmt.Errorf("%w: entry %d: %v", ErrIndexCorrupt, i, err)
+		if !errors.Is(err, ErrIndexCorrupt) { // a syntax error, found before UnmarshalJSON runs
+			err = fmt.Errorf("%w: %v", ErrIndexCorrupt, err)
 		}
-		if i > 0 && idx.Posts[i-1].Slug >= e.Slug {
-			return nil, fmt.Errorf("%w: entries not sorted or duplicated at %q", ErrIndexCorrupt, e.Slug)
-		}
-		if len(e.SHA256) != sha256.Size*2 || strings.Trim(e.SHA256, "0123456789abcdef") != "" {
-			return nil, fmt.Errorf("%w: entry %q: bad sha256", ErrIndexCorrupt, e.Slug)
-		}
+		return Index{}, err
 	}
-	return &idx, nil
+	return idx, nil
 }
 
-// encode renders the index: indented, with a trailing newline.
-func (idx *Index) encode() ([]byte, error) {
-	data, err := json.MarshalIndent(idx, "", "  ")
-	if err != nil {
-		return nil, err
-	}
-	return append(data, '\n'), nil
-}
+// clone returns a copy of idx that shares no entries list with it.
+func (idx *Index) clone() Index { return Index{Version: idx.Version, Posts: slices.Clone(idx.Posts)} }
 
 func (idx *Index) find(slug string) (int, bool) {
 	return slices.BinarySearchFunc(idx.Posts, slug, func(e Entry, s string) int { return strings.Compare(e.Slug, s) })

@@ -127,21 +127,9 @@ func decodeMetrics(data []byte, v any, name string) error {
 	return nil
 }
 
-func encodeJSON(v any) ([]byte, error) {
-	data, err := json.MarshalIndent(v, "", "  ")
-	if err != nil {
-		return nil, err
-	}
-	return append(data, '\n'), nil
-}
-
 // recordPublish counts one publish attempt in the metrics with a locked read-modify-write.
 func (s *Store) recordPublish(ctx context.Context, rec *lockRecorder, code Code, d time.Duration) error {
-	err := s.update(ctx, rec, MetricsFile, func(old []byte) ([]byte, error) {
-		var m Metrics
-		if err := decodeMetrics(old, &m, MetricsFile); err != nil {
-			return nil, err
-		}
+	err := updateJSON(s, ctx, rec, MetricsFile, func(m *Metrics) error {
 		if m.Failures == nil {
 			m.Failures = map[Code]uint64{}
 		}
@@ -153,7 +141,7 @@ func (s *Store) recordPublish(ctx context.Context, rec *lockRecorder, code Code,
 		}
 		m.Duration.observe(d)
 		m.UpdatedAt = s.timestamp()
-		return encodeJSON(&m)
+		return nil
 	})
 	if err != nil {
 		return &Error{Op: "record metrics", Code: CodeMetrics, Err: err}
@@ -162,7 +150,9 @@ func (s *Store) recordPublish(ctx context.Context, rec *lockRecorder, code Code,
 }
 
 // recordLocks adds the lock statistics rec collected to the lock metrics, with a locked
-// read-modify-write whose own lock is deliberately not recorded (that would never settle).
+// read-modify-write whose own lock is deliberately not recorded (that would never settle). Only
+// operations that write record their locks: the shared locks of a Verify are not metrics, and a
+// Verify writes nothing at all.
 func (s *Store) recordLocks(ctx context.Context, rec *lockRecorder) error {
 	rec.mu.Lock()
 	stats, timeouts := rec.stats, rec.timeouts
@@ -171,11 +161,7 @@ func (s *Store) recordLocks(ctx context.Context, rec *lockRecorder) error {
 	if len(stats) == 0 && timeouts == 0 {
 		return nil
 	}
-	err := s.update(ctx, &lockRecorder{}, LockMetricsFile, func(old []byte) ([]byte, error) {
-		var m LockMetrics
-		if err := decodeMetrics(old, &m, LockMetricsFile); err != nil {
-			return nil, err
-		}
+	err := updateJSON(s, ctx, &lockRecorder{}, LockMetricsFile, func(m *LockMetrics) error {
 		for _, st := range stats {
 			m.Acquisitions++
 			if st.Contended {
@@ -186,12 +172,22 @@ func (s *Store) recordLocks(ctx context.Context, rec *lockRecorder) error {
 		}
 		m.Timeouts += uint64(timeouts)
 		m.UpdatedAt = s.timestamp()
-		return encodeJSON(&m)
+		return nil
 	})
 	if err != nil {
 		return &Error{Op: "record lock metrics", Code: CodeMetrics, Err: err}
 	}
 	return nil
+}
+
+// recordLocksAfter records rec's lock statistics once an operation that ended with err is over,
+// even if ctx was canceled (the locks were taken either way), and returns err, or the recording's
+// error if err is nil.
+func (s *Store) recordLocksAfter(ctx context.Context, rec *lockRecorder, err error) error {
+	if lerr := s.recordLocks(context.WithoutCancel(ctx), rec); err == nil {
+		return lerr
+	}
+	return err
 }
 
 // Metrics returns the publish metrics. A root without metrics yet gives zero metrics.

@@ -3,10 +3,7 @@ package publisher
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
-	"math"
 	"regexp"
 	"slices"
 	"strings"
@@ -22,7 +19,8 @@ const (
 	MaxTopicLen = 100 // characters
 	MaxTags     = 20
 	MaxTagLen   = 50 // characters
-	// DefaultMaxPostSize bounds the encoded post file; WithMaxPostSize changes it.
+	// DefaultMaxPostSize bounds the size in bytes of a stored post file (the post, its
+	// publication times and the JSON around them, exactly as written); WithMaxPostSize changes it.
 	DefaultMaxPostSize = 1 << 20
 )
 
@@ -46,48 +44,32 @@ type StoredPost struct {
 	UpdatedAt   time.Time `json:"updatedAt"`
 }
 
-// ParsePost decodes one post from JSON and validates it. Anything that is not exactly one JSON
-// object with known fields is a *ValidationError, so a typo such as "titel" is caught rather than
-// published without a title.
+// ParsePost decodes one post from JSON and validates it, accepting and rejecting exactly what
+// Store.PublishJSON does (short of the size limit, which is a Store's: see WithMaxPostSize). The
+// input must be exactly one JSON object whose keys are the fields' exact names, each given once,
+// with every string valid UTF-8; anything else is a *ValidationError naming the field, so a typo
+// such as "titel" or a second "SLUG" is caught rather than published.
 func ParsePost(data []byte) (Post, error) {
-	var p Post
-	if err := decodeStrict(data, &p); err != nil {
+	p, err := decodePost(data)
+	if err != nil {
 		return Post{}, err
 	}
 	return p, p.Validate()
 }
 
-// decodeStrict decodes exactly one JSON object with no unknown fields into v.
-func decodeStrict(data []byte, v any) error {
-	if !json.Valid(data) {
-		return &ValidationError{Field: "post", Reason: "not valid JSON"}
+// decodePost is ParsePost without the validation, for callers that validate next anyway.
+func decodePost(data []byte) (Post, error) {
+	var p Post
+	if err := decodeStrict(data, &p); err != nil {
+		return Post{}, err
 	}
-	if t := bytes.TrimSpace(data); len(t) == 0 || t[0] != '{' {
-		return &ValidationError{Field: "post", Reason: "not a JSON object"}
-	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) {
-			return &ValidationError{Field: te.Field, Reason: "must be a JSON " + te.Type.String()}
-		}
-		if f, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
-			return &ValidationError{Field: strings.Trim(f, `"`), Reason: "unknown field"}
-		}
-		return &ValidationError{Field: "post", Reason: err.Error()}
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return &ValidationError{Field: "post", Reason: "more than one JSON value"}
-	}
-	return nil
+	return p, nil
 }
 
-// Validate checks p against the limits with the default size limit. It returns a
-// *ValidationError naming the first offending field, or nil.
-func (p Post) Validate() error { return p.validate(DefaultMaxPostSize) }
-
-func (p Post) validate(maxSize int) error {
+// Validate checks every field of p. It returns a *ValidationError naming the first offending
+// field, or nil. The size limit is not checked here: it bounds the stored file, which only
+// Publish encodes (see WithMaxPostSize).
+func (p Post) Validate() error {
 	if err := ValidateSlug(p.Slug); err != nil {
 		return err
 	}
@@ -113,14 +95,6 @@ func (p Post) validate(maxSize int) error {
 	}
 	if !utf8.ValidString(p.Body) {
 		return &ValidationError{Field: "body", Reason: "is not valid UTF-8"}
-	}
-	// Bound the stored file, not just the body: that is what the size limit protects.
-	data, err := encodePost(StoredPost{Post: p})
-	if err != nil {
-		return &ValidationError{Field: "post", Reason: err.Error()}
-	}
-	if len(data) > maxSize {
-		return &ValidationError{Field: "body", Reason: fmt.Sprintf("post is %d bytes encoded, over the limit of %d", len(data), maxSize)}
 	}
 	return nil
 }
@@ -169,13 +143,17 @@ func (p Post) normalized() Post {
 	return p
 }
 
-// encodePost renders a post file: indented, with a trailing newline.
+// encodePost renders a post file exactly as atomicfs.WriteJSON with jsonIndent would. A post is
+// encoded once, by this function: the index records the SHA-256 of these bytes, so the bytes that
+// are hashed, measured against the size limit and written must be one and the same.
 func encodePost(sp StoredPost) ([]byte, error) {
-	data, err := json.MarshalIndent(sp, "", "  ")
-	if err != nil {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetIndent(indentPrefix, indentUnit)
+	if err := enc.Encode(sp); err != nil {
 		return nil, err
 	}
-	return append(data, '\n'), nil
+	return buf.Bytes(), nil
 }
 
 // decodeStoredPost parses a post file named for slug. Any defect (bad JSON, a failed validation, a
@@ -187,7 +165,7 @@ func decodeStoredPost(data []byte, slug string) (StoredPost, error) {
 	if err := decodeStrict(data, &sp); err != nil {
 		return StoredPost{}, err
 	}
-	if err := sp.Post.validate(math.MaxInt); err != nil {
+	if err := sp.Post.Validate(); err != nil {
 		return StoredPost{}, err
 	}
 	if sp.Slug != slug {

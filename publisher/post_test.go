@@ -46,7 +46,6 @@ func TestValidate(t *testing.T) {
 		{"missing topic", with(func(p *Post) { p.Topic = "" }), "topic"},
 		{"missing body", with(func(p *Post) { p.Body = "" }), "body"},
 		{"body invalid utf8", with(func(p *Post) { p.Body = "\xc3\x28" }), "body"},
-		{"body too large", with(func(p *Post) { p.Body = strings.Repeat("x", DefaultMaxPostSize) }), "body"},
 		{"empty tag", with(func(p *Post) { p.Tags = []string{"a", ""} }), "tags[1]"},
 		{"duplicate tag", with(func(p *Post) { p.Tags = []string{"a", "a"} }), "tags[1]"},
 		{"too many tags", with(func(p *Post) { p.Tags = make([]string, MaxTags+1) }), "tags"},

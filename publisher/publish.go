@@ -3,10 +3,12 @@ package publisher
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"time"
+
+	"github.com/atomicjson/atomicjson/atomicfs"
 )
 
 // Status says what Publish did.
@@ -26,72 +28,84 @@ type Result struct {
 	Path   string // the post file, relative to the root
 }
 
-// Publish validates p and publishes it: under the index's cross-process lock it writes the post
-// file, backs up the content index and upserts the post's entry; it then marks the topic published
-// (or failed, with the error's Code), records the attempt in the metrics, and adds the lock
-// statistics to the lock metrics, each with its own locked read-modify-write. ctx bounds the lock
-// waits of the publish itself; the bookkeeping runs even if ctx is canceled, so no attempt goes
-// uncounted.
+// PublishJSON decodes one post from JSON exactly as ParsePost does (the same strict rules, the same
+// errors naming the field) and publishes it with Publish. It is what the publish command runs, so
+// the command and the Go API accept and reject the same posts.
+func (s *Store) PublishJSON(ctx context.Context, data []byte) (Result, error) {
+	p, err := decodePost(data)
+	if err != nil {
+		return Result{}, err
+	}
+	return s.Publish(ctx, p)
+}
+
+// Publish validates p and publishes it. Holding the topic index's cross-process lock and, inside
+// it, the content index's, it writes the post file, backs up the content index, upserts the post's
+// entry, and then marks the topic published (or failed, with the error's Code); it then records the
+// attempt in the publish metrics and the lock statistics in the lock metrics, each with its own
+// locked update. ctx bounds the lock waits of the publish itself; the metrics are recorded even if
+// ctx is canceled, so no attempt goes uncounted.
 //
-// An invalid post returns a *ValidationError and writes nothing at all. Publishing the same content
-// again is idempotent (Unchanged); publishing new content under an existing slug keeps publishedAt
-// and sets updatedAt. Bookkeeping that fails after the post is published (topic index, metrics)
-// returns the Result together with an *Error whose Code says which file failed.
+// An invalid post returns a *ValidationError, and no post, index, topic or metrics file is
+// written. That includes a post whose file would be larger than the store's limit (see
+// WithMaxPostSize), which is measured on the exact bytes that would be written. Publishing the
+// same content again is idempotent (Unchanged); publishing new content under an existing slug
+// keeps publishedAt and sets updatedAt. Bookkeeping that fails after the post is published
+// (topic index, metrics) returns the Result together with an *Error whose Code says which file
+// failed.
 func (s *Store) Publish(ctx context.Context, p Post) (Result, error) {
 	p = p.normalized()
-	if err := p.validate(s.maxPostSize); err != nil {
+	if err := p.Validate(); err != nil {
 		return Result{}, err
 	}
 	start := time.Now()
 	rec := &lockRecorder{}
-	res, err := s.publish(ctx, rec, p)
-	err = wrap("publish", p.Slug, err)
-
-	// Bookkeeping runs even if ctx is canceled: the attempt happened and must be counted.
-	bctx := context.WithoutCancel(ctx)
-	var terr error
-	if err == nil {
-		_, terr = s.markTopicLocked(bctx, rec, p.Topic, "", "")
-	} else {
-		_, terr = s.markTopicLocked(bctx, rec, p.Topic, CodeOf(err), err.Error())
+	var res Result
+	var perr error // the failure of the publish itself, as the topic records it
+	err := s.updateTopics(ctx, rec, "publish", func(ti *topicIndex, now time.Time) error {
+		res, perr = s.writePost(ctx, rec, p)
+		perr = wrap("publish", p.Slug, perr)
+		var invalid *ValidationError
+		if errors.As(perr, &invalid) {
+			return atomicfs.SkipWrite // not an attempt: nothing is recorded
+		}
+		msg := ""
+		if perr != nil {
+			msg = perr.Error()
+		}
+		ti.mark(p.Topic, now, CodeOf(perr), msg)
+		return nil
+	})
+	if perr != nil {
+		res, err = Result{}, perr
 	}
-	if err == nil && terr != nil {
-		err = terr
+	var invalid *ValidationError
+	if errors.As(err, &invalid) {
+		return Result{}, s.recordLocksAfter(ctx, rec, err)
 	}
-	if merr := s.recordPublish(bctx, rec, CodeOf(err), time.Since(start)); err == nil {
+	if merr := s.recordPublish(context.WithoutCancel(ctx), rec, CodeOf(err), time.Since(start)); err == nil {
 		err = merr
 	}
-	if lerr := s.recordLocks(bctx, rec); err == nil {
-		err = lerr
-	}
-	return res, err
+	return res, s.recordLocksAfter(ctx, rec, err)
 }
 
-// publish is the part of Publish that runs under the index lock.
-func (s *Store) publish(ctx context.Context, rec *lockRecorder, p Post) (Result, error) {
+// writePost is the part of Publish that runs under the content index's lock: the post file, the
+// backup and the index entry.
+func (s *Store) writePost(ctx context.Context, rec *lockRecorder, p Post) (Result, error) {
 	if err := ctx.Err(); err != nil {
 		return Result{}, err
 	}
 	res := Result{Path: PostPath(p.Slug)}
-	err := s.update(ctx, rec, IndexFile, func(old []byte) ([]byte, error) {
-		idx, err := decodeIndex(old)
-		if err != nil {
-			return nil, err
-		}
+	err := s.updateIndex(ctx, rec, func(idx *Index, existed bool) error {
+		old := idx.clone()
 		prev, indexed := idx.Get(p.Slug)
-		cur, curData, curErr := s.readPost(p.Slug)
+		cur, data, curErr := s.readPost(p.Slug)
 		var corrupt *ValidationError
 		if curErr != nil && !errors.Is(curErr, fs.ErrNotExist) && !errors.As(curErr, &corrupt) {
-			return nil, curErr // cannot tell what is there: touch nothing
+			return &fileError{Path: res.Path, Step: "read", Err: curErr} // cannot tell what is there: touch nothing
 		}
-
-		var data []byte
-		var sp StoredPost
-		switch {
-		case curErr == nil && cur.Post.sameContent(p):
-			// Already on disk, e.g. published before or written just before a crash.
-			sp, data = cur, curData
-		default:
+		sp := cur
+		if curErr != nil || !cur.Post.sameContent(p) {
 			now := s.timestamp()
 			sp = StoredPost{Post: p, PublishedAt: now, UpdatedAt: now}
 			if curErr == nil {
@@ -99,17 +113,21 @@ func (s *Store) publish(ctx context.Context, rec *lockRecorder, p Post) (Result,
 			} else if indexed {
 				sp.PublishedAt = prev.PublishedAt
 			}
+			var err error
 			if data, err = encodePost(sp); err != nil {
-				return nil, err
+				return err
+			}
+			if len(data) > s.maxPostSize {
+				return &ValidationError{Field: "body", Reason: fmt.Sprintf("the post file would be %d bytes, over the limit of %d", len(data), s.maxPostSize)}
 			}
 			if corrupt != nil {
 				// Never overwrite a file that does not decode without keeping it: set it aside.
 				if _, err := s.quarantine(res.Path, curErr.Error()); err != nil {
-					return nil, err
+					return err
 				}
 			}
 			if err := s.writeFile(res.Path, data); err != nil {
-				return nil, err
+				return &fileError{Path: res.Path, Step: "write", Err: err}
 			}
 		}
 		res.Entry = entryFor(sp, data)
@@ -118,15 +136,17 @@ func (s *Store) publish(ctx context.Context, rec *lockRecorder, p Post) (Result,
 			res.Status = Created
 		case prev.equal(res.Entry):
 			res.Status = Unchanged
-			return nil, errUnchanged
+			return atomicfs.SkipWrite
 		default:
 			res.Status = Updated
 		}
-		if err := s.backup(old); err != nil {
-			return nil, err
+		if existed {
+			if err := s.backupIndex(old); err != nil {
+				return err
+			}
 		}
 		idx.upsert(res.Entry)
-		return idx.encode()
+		return nil
 	})
 	if err != nil {
 		return Result{}, err
@@ -134,13 +154,32 @@ func (s *Store) publish(ctx context.Context, rec *lockRecorder, p Post) (Result,
 	return res, nil
 }
 
-// backup writes the index as it was before an update to BackupFile. Callers only pass an index that
-// decoded, so a corrupt index never replaces a good backup.
-func (s *Store) backup(old []byte) error {
-	if old == nil {
-		return nil
+// updateIndex runs fn on the content index under its lock. fn gets the index (empty if the file
+// is missing, which existed reports) and changes it in place, or returns atomicfs.SkipWrite to
+// leave the file as it is. A content index that does not decode is an error wrapping
+// ErrIndexCorrupt; fn is not called.
+func (s *Store) updateIndex(ctx context.Context, rec *lockRecorder, fn func(idx *Index, existed bool) error) error {
+	err := updateJSON(s, ctx, rec, IndexFile, func(idx *Index) error {
+		existed := idx.Version != 0 // a file that exists decoded with its version checked
+		if !existed {
+			*idx = newIndex()
+		}
+		return fn(idx, existed)
+	})
+	if isDecodeError(err) && !errors.Is(err, ErrIndexCorrupt) {
+		err = fmt.Errorf("%w: %w", ErrIndexCorrupt, err)
 	}
-	return s.writeFile(BackupFile, old)
+	return err
+}
+
+// backupIndex writes the index as it was before an update to BackupFile. Callers only pass an
+// index that decoded, so a corrupt index never replaces a good backup.
+func (s *Store) backupIndex(old Index) error {
+	err := atomicfs.WriteJSON(s.abs(BackupFile), &old, filePerm, jsonIndent, atomicfs.WithMkdirAll(dirPerm))
+	if err != nil {
+		return &fileError{Path: BackupFile, Step: "write", Err: err}
+	}
+	return nil
 }
 
 // readPost reads and decodes the post file of slug. A missing file is fs.ErrNotExist; a file that
@@ -152,93 +191,4 @@ func (s *Store) readPost(slug string) (StoredPost, []byte, error) {
 	}
 	sp, err := decodeStoredPost(data, slug)
 	return sp, data, err
-}
-
-// Get returns the published post with the given slug, or an error with CodeNotFound.
-func (s *Store) Get(slug string) (StoredPost, error) {
-	if err := ValidateSlug(slug); err != nil {
-		return StoredPost{}, err
-	}
-	sp, _, err := s.readPost(slug)
-	if errors.Is(err, fs.ErrNotExist) {
-		err = ErrNotFound
-	}
-	if err != nil {
-		return StoredPost{}, wrap("get", slug, err)
-	}
-	return sp, nil
-}
-
-// List returns the entries of the content index, sorted by slug.
-func (s *Store) List() ([]Entry, error) {
-	data, err := s.readFile(IndexFile)
-	if err != nil {
-		return nil, wrap("list", "", err)
-	}
-	idx, err := decodeIndex(data)
-	if err != nil {
-		return nil, wrap("list", "", err)
-	}
-	return idx.Posts, nil
-}
-
-// Unpublish removes the post with the given slug and its index entry, under the index lock and with
-// a backup of the index. The post file goes first: a crash in between leaves an index entry without
-// its post, which Repair drops, completing the unpublish. An unknown slug is an error with
-// CodeNotFound.
-func (s *Store) Unpublish(ctx context.Context, slug string) error {
-	if err := ValidateSlug(slug); err != nil {
-		return err
-	}
-	if err := ctx.Err(); err != nil {
-		return wrap("unpublish", slug, err)
-	}
-	rec := &lockRecorder{}
-	err := s.update(ctx, rec, IndexFile, func(old []byte) ([]byte, error) {
-		idx, err := decodeIndex(old)
-		if err != nil {
-			return nil, err
-		}
-		_, curErr := os.Stat(s.abs(PostPath(slug)))
-		_, indexed := idx.Get(slug)
-		if errors.Is(curErr, fs.ErrNotExist) && !indexed {
-			return nil, ErrNotFound
-		}
-		if curErr == nil {
-			if err := s.removePost(slug); err != nil {
-				return nil, err
-			}
-		}
-		if !indexed {
-			return nil, errUnchanged
-		}
-		if err := s.backup(old); err != nil {
-			return nil, err
-		}
-		idx.remove(slug)
-		return idx.encode()
-	})
-	err = wrap("unpublish", slug, err)
-	if lerr := s.recordLocks(context.WithoutCancel(ctx), rec); err == nil {
-		err = lerr
-	}
-	return err
-}
-
-// removePost deletes a post file durably. A file that does not decode is quarantined instead:
-// only valid content is ever deleted, and only by an explicit Unpublish.
-func (s *Store) removePost(slug string) error {
-	rel := PostPath(slug)
-	var corrupt *ValidationError
-	if _, _, err := s.readPost(slug); errors.As(err, &corrupt) {
-		_, qerr := s.quarantine(rel, err.Error())
-		return qerr
-	} else if err != nil {
-		return err
-	}
-	path := s.abs(rel)
-	if err := os.Remove(path); err != nil {
-		return err
-	}
-	return syncDir(filepath.Dir(path))
 }

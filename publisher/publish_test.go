@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/atomicjson/atomicjson/atomicfs"
 	"strings"
 	"sync"
 	"testing"
@@ -126,10 +127,10 @@ func TestPublishLockTimeout(t *testing.T) {
 	release := make(chan struct{})
 	go func() {
 		// Hold the index lock from "another publisher".
-		st.update(context.Background(), &lockRecorder{}, IndexFile, func([]byte) ([]byte, error) {
+		updateRaw(st, context.Background(), &lockRecorder{}, IndexFile, func([]byte) ([]byte, error) {
 			close(held)
 			<-release
-			return nil, errUnchanged
+			return nil, atomicfs.SkipWrite
 		})
 	}()
 	<-held
@@ -305,10 +306,10 @@ func TestPublishCanceledWhileWaiting(t *testing.T) {
 	st := newStore(t)
 	held, release := make(chan struct{}), make(chan struct{})
 	go func() {
-		st.update(context.Background(), &lockRecorder{}, IndexFile, func([]byte) ([]byte, error) {
+		updateRaw(st, context.Background(), &lockRecorder{}, IndexFile, func([]byte) ([]byte, error) {
 			close(held)
 			<-release
-			return nil, errUnchanged
+			return nil, atomicfs.SkipWrite
 		})
 	}()
 	<-held

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io/fs"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -32,38 +31,43 @@ type RepairReport struct {
 // OK reports whether the root is consistent after the repair.
 func (r *RepairReport) OK() bool { return len(r.Remaining) == 0 }
 
-// Repair fixes what Verify finds, holding all the store's locks so no publisher writes meanwhile:
-// it removes temp files; quarantines files that do not parse and posts that do not validate;
-// recovers a missing or corrupt index (see Recover); indexes valid posts missing from the index,
-// re-indexes posts whose entry does not match, and drops entries whose post is gone (completing
-// an interrupted Unpublish); replaces a corrupt backup with the repaired index; adds missing topic
-// records; and resets a corrupt metrics file. Every change is reported. Nothing valid is deleted:
-// whatever is replaced is kept in the quarantine directory. Remaining lists what Verify finds
-// afterwards.
+// Repair fixes what Verify finds, from every state Verify can observe, holding the exclusive
+// locks of all system files so that no publisher writes meanwhile: it removes temp files;
+// quarantines files that do not parse and posts that do not validate; recovers a missing or
+// corrupt index (see Recover), creating a missing system directory; indexes valid posts missing
+// from the index, re-indexes posts whose entry does not match, and drops entries whose post is
+// gone (completing an interrupted Unpublish); replaces a corrupt backup with the repaired index;
+// adds missing topic records; and resets a corrupt metrics file. Every change is reported.
+// Nothing valid is deleted: whatever is replaced is kept in the quarantine directory. Remaining
+// lists what Verify still finds afterwards, if anything: what Repair could not fix, with the
+// reason in each Problem. A root that Verify finds consistent is not written to at all.
 func (s *Store) Repair(ctx context.Context) (*RepairReport, error) {
 	rep := &RepairReport{}
-	err := s.withRootLocks(ctx, func(rec *lockRecorder, locked bool) error {
-		if !locked {
-			return nil // nothing was ever written: there is nothing to repair
-		}
-		return s.withAllLocks(ctx, rec, func(olds [][]byte) ([][]byte, error) {
-			return s.repairLocked(olds, rep)
-		})
-	})
+	before, err := s.Verify(ctx)
 	if err != nil {
 		return rep, wrap("repair", "", err)
 	}
-	v, err := s.Verify(ctx)
-	if err != nil {
+	if before.OK() {
+		return rep, nil
+	}
+	rec := &lockRecorder{}
+	err = s.withSystemLocks(ctx, rec, func(cur systemFiles) (systemFiles, error) {
+		return s.repairLocked(cur, rep)
+	})
+	if err = s.recordLocksAfter(ctx, rec, wrap("repair", "", err)); err != nil {
 		return rep, err
 	}
-	rep.Remaining = v.Problems
+	after, err := s.Verify(ctx)
+	if err != nil {
+		return rep, wrap("repair", "", err)
+	}
+	rep.Remaining = after.Problems
 	return rep, nil
 }
 
-// repairLocked does Repair's work while all locks are held. olds and the result are indexed like
-// lockedFiles.
-func (s *Store) repairLocked(olds [][]byte, rep *RepairReport) ([][]byte, error) {
+// repairLocked does Repair's work while all locks are held: cur is what the system files hold,
+// the result what they must hold afterwards (nil fields stay as they are).
+func (s *Store) repairLocked(cur systemFiles, rep *RepairReport) (systemFiles, error) {
 	change := func(action, rel, format string, args ...any) {
 		rep.Changes = append(rep.Changes, Change{Action: action, Path: rel, Detail: fmt.Sprintf(format, args...)})
 	}
@@ -72,7 +76,7 @@ func (s *Store) repairLocked(olds [][]byte, rep *RepairReport) ([][]byte, error)
 			change("quarantined", q.From, "moved to %s: %s", q.To, q.Reason)
 		}
 	}
-	news := make([][]byte, len(lockedFiles))
+	var next systemFiles
 
 	// No writer is active, so every temp file is a leftover.
 	removed, err := s.cleanTemps(0)
@@ -80,18 +84,21 @@ func (s *Store) repairLocked(olds [][]byte, rep *RepairReport) ([][]byte, error)
 		change("removed-temp", rel, "left behind by an interrupted write")
 	}
 	if err != nil {
-		return nil, err
+		return next, err
 	}
 
 	// Files that do not parse and that no later step replaces are moved aside.
 	err = s.walkFiles(func(rel string) error {
-		if !strings.HasSuffix(rel, ".json") || atomicfs.IsTemp(filepath.Base(rel)) || slices.Contains(lockedFiles, rel) ||
+		if !strings.HasSuffix(rel, ".json") || atomicfs.IsTemp(filepath.Base(rel)) || isLockedFile(rel) ||
 			rel == BackupFile || filepath.ToSlash(filepath.Dir(rel)) == PostsDir {
 			return nil
 		}
 		data, err := s.readFile(rel)
-		if err != nil || json.Valid(data) {
-			return err
+		if err != nil {
+			return &fileError{Path: rel, Step: "read", Err: err}
+		}
+		if json.Valid(data) {
+			return nil
 		}
 		q, err := s.quarantine(rel, "does not parse as JSON")
 		if err != nil {
@@ -101,41 +108,41 @@ func (s *Store) repairLocked(olds [][]byte, rep *RepairReport) ([][]byte, error)
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return next, err
 	}
 
 	posts, qs, err := s.scanAndQuarantine()
 	quarantined(qs)
 	if err != nil {
-		return nil, err
+		return next, err
 	}
 
 	// The content index.
-	oldIndex := olds[0]
-	idx, ierr := decodeIndex(oldIndex)
+	idx, ierr := decodeIndex(cur.Index)
 	backup, err := s.readFile(BackupFile)
 	if err != nil {
-		return nil, err
+		return next, &fileError{Path: BackupFile, Step: "read", Err: err}
 	}
 	switch {
-	case ierr != nil || (oldIndex == nil && (len(posts) > 0 || backup != nil)):
-		data, rr, err := s.recoverIndex(oldIndex)
+	case ierr != nil || (cur.Index == nil && (len(posts) > 0 || backup != nil)):
+		data, rr, err := s.recoverIndex(cur.Index)
 		quarantined(rr.Quarantined)
 		if err != nil {
-			return nil, err
+			return next, err
 		}
 		change(string(rr.Action), IndexFile, "%s", rr.Reason)
-		news[0] = data
+		next.Index = data
 		if idx, err = decodeIndex(data); err != nil {
-			return nil, err
+			return next, err
 		}
-	case oldIndex != nil:
-		if s.reconcile(idx, posts, change) {
-			if err := s.backup(oldIndex); err != nil {
-				return nil, err
+	case cur.Index != nil:
+		old := idx.clone()
+		if s.reconcile(&idx, posts, change) {
+			if err := s.backupIndex(old); err != nil {
+				return next, err
 			}
-			if news[0], err = idx.encode(); err != nil {
-				return nil, err
+			if next.Index, err = encodeJSON(&idx); err != nil {
+				return next, err
 			}
 		}
 	}
@@ -143,37 +150,38 @@ func (s *Store) repairLocked(olds [][]byte, rep *RepairReport) ([][]byte, error)
 	// A backup that is not a valid index gets the repaired index instead. Read it again: recovering
 	// the index may have replaced it already.
 	if backup, err = s.readFile(BackupFile); err != nil {
-		return nil, err
+		return next, &fileError{Path: BackupFile, Step: "read", Err: err}
 	}
 	if _, berr := decodeIndex(backup); backup != nil && berr != nil {
 		q, err := s.quarantine(BackupFile, berr.Error())
 		if err != nil {
-			return nil, err
+			return next, err
 		}
 		quarantined([]Quarantined{q})
-		cur := news[0]
-		if cur == nil {
-			cur = oldIndex
-		}
-		if cur != nil {
-			if err := s.writeFile(BackupFile, cur); err != nil {
-				return nil, err
+		if cur.Index != nil || next.Index != nil {
+			if err := s.backupIndex(idx); err != nil {
+				return next, err
 			}
 			change("replaced-backup", BackupFile, "now a copy of the current index")
 		}
 	}
 
 	now := s.timestamp()
-	if news[1], err = s.repairTopics(olds[1], idx, now, change); err != nil {
-		return nil, err
+	if next.Topics, err = s.repairTopics(cur.Topics, idx, now, change); err != nil {
+		return next, err
 	}
-	if news[2], err = s.repairMetrics(MetricsFile, olds[2], &Metrics{}, &Metrics{Failures: map[Code]uint64{}}, change); err != nil {
-		return nil, err
+	if next.Metrics, err = s.repairMetrics(MetricsFile, cur.Metrics, &Metrics{}, &Metrics{Failures: map[Code]uint64{}}, change); err != nil {
+		return next, err
 	}
-	if news[3], err = s.repairMetrics(LockMetricsFile, olds[3], &LockMetrics{}, &LockMetrics{}, change); err != nil {
-		return nil, err
+	if next.LockMetrics, err = s.repairMetrics(LockMetricsFile, cur.LockMetrics, &LockMetrics{}, &LockMetrics{}, change); err != nil {
+		return next, err
 	}
-	return news, nil
+	return next, nil
+}
+
+// isLockedFile reports whether rel is one of the system files whose locks Repair holds.
+func isLockedFile(rel string) bool {
+	return slices.ContainsFunc(lockOrder, func(sl slot) bool { return sl.rel == rel })
 }
 
 // reconcile brings a valid index in line with the post files, which are the truth: every file in
@@ -205,7 +213,7 @@ func (s *Store) reconcile(idx *Index, posts map[string]scannedPost, change func(
 }
 
 // repairTopics returns a new topic index if old is corrupt or lacks a topic of the index, else nil.
-func (s *Store) repairTopics(old []byte, idx *Index, now time.Time, change func(action, rel, format string, args ...any)) ([]byte, error) {
+func (s *Store) repairTopics(old []byte, idx Index, now time.Time, change func(action, rel, format string, args ...any)) ([]byte, error) {
 	ti, err := decodeTopics(old)
 	changed := false
 	if err != nil {
@@ -215,23 +223,19 @@ func (s *Store) repairTopics(old []byte, idx *Index, now time.Time, change func(
 		}
 		change("quarantined", TopicIndexFile, "copied to %s: %s", q.To, q.Reason)
 		change("rebuilt-topics", TopicIndexFile, "recreated from the content index; attempt counts restart")
-		ti, changed = &topicIndex{Version: topicIndexVersion, Topics: map[string]*Topic{}}, true
+		ti, changed = newTopicIndex(), true
 	}
-	if idx != nil {
-		for _, e := range idx.Posts {
-			if t := ti.Topics[e.Topic]; t == nil {
-				ti.Topics[e.Topic] = &Topic{Name: e.Topic, Status: TopicPublished, CreatedAt: now, UpdatedAt: now, LastPublishedAt: e.UpdatedAt}
-				change("added-topic", TopicIndexFile, "topic %q of indexed posts recorded as published", e.Topic)
-				changed = true
-			} else if e.UpdatedAt.After(t.LastPublishedAt) && t.Status == TopicPublished {
-				t.LastPublishedAt = e.UpdatedAt
-			}
+	for _, e := range idx.Posts {
+		if t := ti.Topics[e.Topic]; t == nil {
+			ti.Topics[e.Topic] = &Topic{Name: e.Topic, Status: TopicPublished, CreatedAt: now, UpdatedAt: now, LastPublishedAt: e.UpdatedAt}
+			change("added-topic", TopicIndexFile, "topic %q of indexed posts recorded as published", e.Topic)
+			changed = true
 		}
 	}
 	if !changed {
 		return nil, nil
 	}
-	return encodeJSON(ti)
+	return encodeJSON(&ti)
 }
 
 // repairMetrics returns zero metrics if the metrics file rel does not decode into probe, else nil.
@@ -248,46 +252,4 @@ func (s *Store) repairMetrics(rel string, old []byte, probe, zero any, change fu
 	change("quarantined", rel, "copied to %s: %s", q.To, q.Reason)
 	change("reset-metrics", rel, "counts restart from zero")
 	return encodeJSON(zero)
-}
-
-// CleanTemps removes the temp files interrupted writes left under the root that are older than
-// olderThan, and returns their root-relative paths. It holds all the store's locks, so the temp
-// file of a write in progress in another process is never removed.
-func (s *Store) CleanTemps(ctx context.Context, olderThan time.Duration) ([]string, error) {
-	var removed []string
-	err := s.withRootLocks(ctx, func(rec *lockRecorder, locked bool) error {
-		if !locked {
-			var err error
-			removed, err = s.cleanTemps(olderThan)
-			return err
-		}
-		return s.withAllLocks(ctx, rec, func([][]byte) ([][]byte, error) {
-			var err error
-			removed, err = s.cleanTemps(olderThan)
-			return nil, err
-		})
-	})
-	return removed, wrap("clean temps", "", err)
-}
-
-// cleanTemps removes temp files in every directory under the root except the quarantine.
-func (s *Store) cleanTemps(olderThan time.Duration) ([]string, error) {
-	var removed []string
-	err := filepath.WalkDir(s.root, func(path string, d fs.DirEntry, err error) error {
-		if err != nil || !d.IsDir() {
-			return err
-		}
-		if s.rel(path) == QuarantineDir {
-			return filepath.SkipDir
-		}
-		paths, err := atomicfs.CleanTemps(path, olderThan)
-		for _, p := range paths {
-			if !filepath.IsAbs(p) && filepath.Dir(p) == "." {
-				p = filepath.Join(path, p)
-			}
-			removed = append(removed, s.rel(p))
-		}
-		return err
-	})
-	return removed, err
 }

@@ -32,7 +32,9 @@ type Option func(*Store)
 // wait sooner.
 func WithLockTimeout(d time.Duration) Option { return func(s *Store) { s.lockTimeout = d } }
 
-// WithMaxPostSize sets the largest encoded post file accepted (default DefaultMaxPostSize).
+// WithMaxPostSize sets the largest post file Publish writes, in bytes, counted on the exact bytes
+// of the file (default DefaultMaxPostSize). A post whose file would be larger is a
+// *ValidationError and nothing is written. It is the only size limit on a post.
 func WithMaxPostSize(n int) Option { return func(s *Store) { s.maxPostSize = n } }
 
 // WithClock replaces time.Now, for reproducible timestamps. now must be safe for concurrent use.
@@ -61,6 +63,8 @@ func (s *Store) Root() string { return s.root }
 func (s *Store) timestamp() time.Time { return s.now().UTC().Round(0) }
 
 // writeFile writes one file of the root atomically and durably, creating directories as needed.
+// Only bytes that are already encoded go through it: a post (encoded once, because its checksum is
+// indexed), and the copies the backup and the quarantine keep of another file's exact bytes.
 func (s *Store) writeFile(rel string, data []byte) error {
 	return atomicfs.WriteFile(s.abs(rel), data, filePerm, atomicfs.WithMkdirAll(dirPerm))
 }
@@ -98,44 +102,15 @@ func (r *lockRecorder) observe(err error) error {
 	return err
 }
 
-// update is atomicfs.Update on one file of the root, with the store's lock timeout, ctx for the
-// lock wait, and the lock statistics going to rec.
-func (s *Store) update(ctx context.Context, rec *lockRecorder, rel string, fn func(old []byte) ([]byte, error)) error {
-	err := atomicfs.Update(s.abs(rel), filePerm, fn,
+// updateOptions are the atomicfs options of every locked update of the root: the root's JSON
+// layout, directories created as needed, the store's lock timeout, ctx for the lock wait, and the
+// lock statistics going to rec.
+func (s *Store) updateOptions(ctx context.Context, rec *lockRecorder) []atomicfs.Option {
+	return []atomicfs.Option{
+		jsonIndent,
 		atomicfs.WithMkdirAll(dirPerm),
 		atomicfs.WithLockTimeout(s.lockTimeout),
 		atomicfs.WithContext(ctx),
-		atomicfs.WithLockStats(rec.add))
-	return skipUnchanged(rec.observe(err))
-}
-
-// lockedFiles are the files Repair, Verify and CleanTemps hold locked together, in lock order. Every
-// other operation takes at most one of these locks at a time, so this order cannot deadlock.
-var lockedFiles = []string{IndexFile, TopicIndexFile, MetricsFile, LockMetricsFile}
-
-// withAllLocks holds the locks of all lockedFiles while fn runs. fn receives the current content of
-// each (nil if missing) and returns the new content of each, nil meaning unchanged. While fn runs no
-// other Store in any process writes anything under the root, so fn may also remove temp files.
-func (s *Store) withAllLocks(ctx context.Context, rec *lockRecorder, fn func(old [][]byte) ([][]byte, error)) error {
-	olds := make([][]byte, len(lockedFiles))
-	var news [][]byte
-	var lock func(i int) error
-	lock = func(i int) error {
-		if i == len(lockedFiles) {
-			var err error
-			news, err = fn(olds)
-			return err
-		}
-		return s.update(ctx, rec, lockedFiles[i], func(old []byte) ([]byte, error) {
-			olds[i] = old
-			if err := lock(i + 1); err != nil {
-				return nil, err
-			}
-			if news == nil || news[i] == nil {
-				return nil, errUnchanged
-			}
-			return news[i], nil
-		})
+		atomicfs.WithLockStats(rec.add),
 	}
-	return lock(0)
 }

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/atomicjson/atomicjson/atomicfs"
 )
 
 // TopicStatus is the publishing state of a topic.
@@ -48,24 +50,41 @@ type topicIndex struct {
 	Topics  map[string]*Topic `json:"topics"`
 }
 
-func decodeTopics(data []byte) (*topicIndex, error) {
-	ti := &topicIndex{Version: topicIndexVersion, Topics: map[string]*Topic{}}
-	if data == nil {
-		return ti, nil
+func newTopicIndex() topicIndex {
+	return topicIndex{Version: topicIndexVersion, Topics: map[string]*Topic{}}
+}
+
+// UnmarshalJSON decodes and checks a topic index, so that atomicfs.UpdateJSON never hands a
+// damaged one to a publish.
+func (ti *topicIndex) UnmarshalJSON(data []byte) error {
+	type plain topicIndex // without this method
+	var v plain
+	if err := json.Unmarshal(data, &v); err != nil {
+		return err
 	}
-	if err := json.Unmarshal(data, ti); err != nil {
-		return nil, fmt.Errorf("%s does not parse: %w", TopicIndexFile, err)
+	if v.Version != topicIndexVersion || v.Topics == nil {
+		return fmt.Errorf("not a topic index (version %d)", v.Version)
 	}
-	if ti.Version != topicIndexVersion || ti.Topics == nil {
-		return nil, fmt.Errorf("%s is not a topic index (version %d)", TopicIndexFile, ti.Version)
-	}
-	for name, t := range ti.Topics {
+	for name, t := range v.Topics {
 		if t == nil || t.Name != name {
-			return nil, fmt.Errorf("%s: record %q is missing or misnamed", TopicIndexFile, name)
+			return fmt.Errorf("record %q is missing or misnamed", name)
 		}
 		if _, err := ParseTopicStatus(string(t.Status)); err != nil {
-			return nil, fmt.Errorf("%s: record %q: %v", TopicIndexFile, name, err)
+			return fmt.Errorf("record %q: %v", name, err)
 		}
+	}
+	*ti = topicIndex(v)
+	return nil
+}
+
+// decodeTopics parses the bytes of a topic index file; nil data (no file yet) is an empty one.
+func decodeTopics(data []byte) (topicIndex, error) {
+	if data == nil {
+		return newTopicIndex(), nil
+	}
+	var ti topicIndex
+	if err := json.Unmarshal(data, &ti); err != nil {
+		return topicIndex{}, fmt.Errorf("%s: %w", TopicIndexFile, err)
 	}
 	return ti, nil
 }
@@ -80,17 +99,27 @@ func (ti *topicIndex) get(name string, now time.Time) *Topic {
 	return t
 }
 
-// updateTopics applies fn to the topic index under its lock.
+// mark records one publish attempt in the topic name: a success if code is "", else a failure.
+func (ti *topicIndex) mark(name string, now time.Time, code Code, msg string) Topic {
+	t := ti.get(name, now)
+	t.Attempts++
+	t.UpdatedAt = now
+	if code == "" {
+		t.Status, t.LastErrorCode, t.LastError = TopicPublished, "", ""
+		t.LastPublishedAt = now
+	} else {
+		t.Status, t.LastErrorCode, t.LastError = TopicFailed, code, msg
+	}
+	return *t
+}
+
+// updateTopics applies fn to the topic index under its lock. fn may return atomicfs.SkipWrite.
 func (s *Store) updateTopics(ctx context.Context, rec *lockRecorder, op string, fn func(ti *topicIndex, now time.Time) error) error {
-	err := s.update(ctx, rec, TopicIndexFile, func(old []byte) ([]byte, error) {
-		ti, err := decodeTopics(old)
-		if err != nil {
-			return nil, err
+	err := updateJSON(s, ctx, rec, TopicIndexFile, func(ti *topicIndex) error {
+		if ti.Topics == nil { // no file yet
+			*ti = newTopicIndex()
 		}
-		if err := fn(ti, s.timestamp()); err != nil {
-			return nil, err
-		}
-		return encodeJSON(ti)
+		return fn(ti, s.timestamp())
 	})
 	return wrapTopicErr(op, err)
 }
@@ -115,17 +144,16 @@ func (s *Store) UpsertTopic(ctx context.Context, name string) (Topic, error) {
 		return Topic{}, err
 	}
 	rec := &lockRecorder{}
-	defer s.recordLocks(context.WithoutCancel(ctx), rec)
 	var out Topic
 	err := s.updateTopics(ctx, rec, "upsert topic", func(ti *topicIndex, now time.Time) error {
 		if t := ti.Topics[name]; t != nil {
 			out = *t
-			return errUnchanged
+			return atomicfs.SkipWrite
 		}
 		out = *ti.get(name, now)
 		return nil
 	})
-	return out, err
+	return out, s.recordLocksAfter(ctx, rec, err)
 }
 
 // MarkTopicPublished records a successful publish in the topic.
@@ -146,27 +174,12 @@ func (s *Store) markTopic(ctx context.Context, name string, code Code, msg strin
 		return Topic{}, err
 	}
 	rec := &lockRecorder{}
-	defer s.recordLocks(context.WithoutCancel(ctx), rec)
-	return s.markTopicLocked(ctx, rec, name, code, msg)
-}
-
-// markTopicLocked is markTopic with the lock statistics going to the caller's recorder.
-func (s *Store) markTopicLocked(ctx context.Context, rec *lockRecorder, name string, code Code, msg string) (Topic, error) {
 	var out Topic
 	err := s.updateTopics(ctx, rec, "mark topic", func(ti *topicIndex, now time.Time) error {
-		t := ti.get(name, now)
-		t.Attempts++
-		t.UpdatedAt = now
-		if code == "" {
-			t.Status, t.LastErrorCode, t.LastError = TopicPublished, "", ""
-			t.LastPublishedAt = now
-		} else {
-			t.Status, t.LastErrorCode, t.LastError = TopicFailed, code, msg
-		}
-		out = *t
+		out = ti.mark(name, now, code, msg)
 		return nil
 	})
-	return out, err
+	return out, s.recordLocksAfter(ctx, rec, err)
 }
 
 // Topics lists the topic records with any of the given statuses (all records if none is given),

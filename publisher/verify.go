@@ -52,68 +52,47 @@ func (r *Report) OK() bool { return len(r.Problems) == 0 }
 
 // Verify checks the content root like fsck: every index entry has its post file with the same
 // checksum, every valid post is indexed, every indexed topic has a record, every .json file parses
-// and every system file decodes, and no temp files are left. It holds all the store's locks while
-// it looks, so it sees no half-finished operation of a live publisher. Verify changes nothing; a
-// failed invariant is a Problem in the report, not an error.
+// and every system file decodes, and no temp files are left.
+//
+// Verify is exact while other Stores, in any process, keep publishing: it holds shared locks on
+// all system files while it looks (see the package doc), so it never reports a state that is only
+// an operation in flight, and whatever it reports no operation in flight can explain. Verify
+// writes nothing, not even its lock statistics, and needs only read access: it checks a root on a
+// read-only mount, or for a user who may not write it, completely. A failed invariant is a Problem
+// in the report, not an error.
 func (s *Store) Verify(ctx context.Context) (*Report, error) {
-	var rep *Report
-	err := s.withRootLocks(ctx, func(rec *lockRecorder, locked bool) error {
-		if !locked {
-			var err error
-			rep, err = s.check()
-			return err
-		}
-		return s.withAllLocks(ctx, rec, func([][]byte) ([][]byte, error) {
-			var err error
-			rep, err = s.check()
-			return nil, err
-		})
-	})
-	return rep, wrap("verify", "", err)
-}
-
-// withRootLocks runs fn with a lock recorder whose statistics are recorded afterwards. locked says
-// whether fn should take the store's locks: a root without a system directory has never been
-// written to, and read-only operations should not create one.
-func (s *Store) withRootLocks(ctx context.Context, fn func(rec *lockRecorder, locked bool) error) error {
 	if _, err := os.Stat(s.root); err != nil {
-		return fmt.Errorf("content root: %w", err)
+		return nil, wrap("verify", "", fmt.Errorf("content root: %w", err))
 	}
-	_, err := os.Stat(s.abs(SystemDir))
-	locked := err == nil
-	rec := &lockRecorder{}
-	err = fn(rec, locked)
-	if locked {
-		// A lock metrics file that cannot be updated is itself a problem Verify reports and Repair
-		// fixes; it must not stop the checking and repairing.
-		_ = s.recordLocks(context.WithoutCancel(ctx), rec)
-	}
-	return err
-}
-
-// walkFiles calls fn for every regular file under the root, outside the quarantine directory, with
-// its root-relative path.
-func (s *Store) walkFiles(fn func(rel string) error) error {
-	return filepath.WalkDir(s.root, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
+	for {
+		hadSystem := s.exists(SystemDir)
+		var rep *Report
+		err := s.viewSystem(ctx, func(cur systemFiles) error {
+			var err error
+			rep, err = s.check(cur)
 			return err
+		})
+		if err != nil {
+			return nil, wrap("verify", "", err)
 		}
-		rel := s.rel(path)
-		if d.IsDir() {
-			if rel == QuarantineDir {
-				return filepath.SkipDir
-			}
-			return nil
+		// Without a system directory there were no locks to take. Every publish creates it before
+		// it writes anything else, so if it is still missing no publish ran while we looked; if it
+		// appeared, a first publish may have been half-way: look again, under its locks.
+		if hadSystem || !s.exists(SystemDir) {
+			return rep, nil
 		}
-		if !d.Type().IsRegular() {
-			return nil
-		}
-		return fn(rel)
-	})
+	}
 }
 
-// check computes the Verify report. Its caller holds the locks.
-func (s *Store) check() (*Report, error) {
+// exists reports whether the root holds rel (as anything at all).
+func (s *Store) exists(rel string) bool {
+	_, err := os.Lstat(s.abs(rel))
+	return err == nil
+}
+
+// check computes the Verify report from the system files cur, read under the shared locks its
+// caller holds, and the rest of the root.
+func (s *Store) check(cur systemFiles) (*Report, error) {
 	rep := &Report{}
 	add := func(k ProblemKind, rel, format string, args ...any) {
 		rep.Problems = append(rep.Problems, Problem{Kind: k, Path: rel, Detail: fmt.Sprintf(format, args...)})
@@ -126,8 +105,11 @@ func (s *Store) check() (*Report, error) {
 			add(ProblemTempFile, rel, "left behind by an interrupted write")
 		case strings.HasSuffix(base, ".json"):
 			data, err := os.ReadFile(s.abs(rel))
+			if errors.Is(err, fs.ErrNotExist) {
+				return nil // a file quarantined or removed by a Store (under the locks we hold, so: before we looked)
+			}
 			if err != nil {
-				return err
+				return &fileError{Path: rel, Step: "read", Err: err}
 			}
 			if !json.Valid(data) {
 				unparsable[rel] = true
@@ -156,21 +138,16 @@ func (s *Store) check() (*Report, error) {
 
 	// The content index against the posts.
 	var topics []string
-	data, err := s.readFile(IndexFile)
-	if err != nil {
-		return nil, err
-	}
-	idx, ierr := decodeIndex(data)
+	idx, ierr := decodeIndex(cur.Index)
 	switch {
-	case data == nil && len(posts) > 0:
+	case cur.Index == nil && len(posts) > 0:
 		add(ProblemIndexMissing, IndexFile, "%d posts but no content index", len(posts))
-		idx = nil
 	case ierr != nil:
 		if !unparsable[IndexFile] {
 			add(ProblemInvalidFile, IndexFile, "%v", ierr)
 		}
 	}
-	if idx != nil && ierr == nil {
+	if cur.Index != nil && ierr == nil {
 		rep.Indexed = len(idx.Posts)
 		for _, e := range idx.Posts {
 			topics = append(topics, e.Topic)
@@ -193,15 +170,15 @@ func (s *Store) check() (*Report, error) {
 
 	// The other system files must decode as what they are.
 	if data, err := s.readFile(BackupFile); err != nil {
-		return nil, err
+		return nil, &fileError{Path: BackupFile, Step: "read", Err: err}
 	} else if _, berr := decodeIndex(data); data != nil && berr != nil && !unparsable[BackupFile] {
 		add(ProblemInvalidFile, BackupFile, "%v", berr)
 	}
-	ti, terr := s.readTopics()
+	ti, terr := decodeTopics(cur.Topics)
 	if terr != nil && !unparsable[TopicIndexFile] {
 		add(ProblemInvalidFile, TopicIndexFile, "%v", terr)
 	}
-	if ti != nil {
+	if terr == nil {
 		slices.Sort(topics)
 		for _, t := range slices.Compact(topics) {
 			if ti.Topics[t] == nil {
@@ -209,28 +186,12 @@ func (s *Store) check() (*Report, error) {
 			}
 		}
 	}
-	if err := s.checkMetricsFile(MetricsFile, &Metrics{}); err != nil && !unparsable[MetricsFile] {
+	if err := decodeMetrics(cur.Metrics, &Metrics{}, MetricsFile); err != nil && !unparsable[MetricsFile] {
 		add(ProblemInvalidFile, MetricsFile, "%v", err)
 	}
-	if err := s.checkMetricsFile(LockMetricsFile, &LockMetrics{}); err != nil && !unparsable[LockMetricsFile] {
+	if err := decodeMetrics(cur.LockMetrics, &LockMetrics{}, LockMetricsFile); err != nil && !unparsable[LockMetricsFile] {
 		add(ProblemInvalidFile, LockMetricsFile, "%v", err)
 	}
 	slices.SortStableFunc(rep.Problems, func(a, b Problem) int { return strings.Compare(a.Path, b.Path) })
 	return rep, nil
-}
-
-func (s *Store) readTopics() (*topicIndex, error) {
-	data, err := s.readFile(TopicIndexFile)
-	if err != nil {
-		return nil, err
-	}
-	return decodeTopics(data)
-}
-
-func (s *Store) checkMetricsFile(rel string, v any) error {
-	data, err := s.readFile(rel)
-	if err != nil {
-		return err
-	}
-	return decodeMetrics(data, v, rel)
 }

@@ -14,8 +14,9 @@ import (
 	"github.com/atomicjson/atomicjson/publisher"
 )
 
-// maxInput bounds what post reads from one file or standard input; the publisher's own size limit
-// applies after decoding.
+// maxInput bounds what post reads from one file or standard input, so that a huge input fails
+// before it is decoded; the publisher's size limit, on the post file it would write, is the one
+// that decides.
 const maxInput = 4 * publisher.DefaultMaxPostSize
 
 func cmdPost(c *cli, _ *flag.FlagSet, args []string) int {
@@ -63,11 +64,7 @@ func (c *cli) postOne(st *publisher.Store, name string) error {
 	if len(data) > maxInput {
 		return fmt.Errorf("input is larger than %d bytes", maxInput)
 	}
-	p, err := publisher.ParsePost(data)
-	if err != nil {
-		return err
-	}
-	res, err := st.Publish(c.ctx, p)
+	res, err := st.PublishJSON(c.ctx, data)
 	if res.Status != "" {
 		fmt.Fprintf(c.stdout, "%-9s %s (%s)\n", res.Status, res.Entry.Slug, res.Path)
 	}
