@@ -6,10 +6,12 @@ import (
 	"os"
 )
 
-// SkipWrite, returned by the fn of Update or UpdateJSON (also wrapped: errors.Is decides), means
-// "leave the file as it is": nothing is written, the file is not touched (a missing file stays
-// missing), and Update returns nil once the lock is released. Like fs.SkipDir, it is not an
+// SkipWrite is returned by the fn of Update or UpdateJSON (also wrapped: errors.Is decides) to
+// mean "leave the file as it is": nothing is written, the file is not touched (a missing file
+// stays missing), and Update returns nil once the lock is released. Like fs.SkipDir, it is not an
 // error of the call.
+//
+//lint:ignore ST1012 named like fs.SkipDir: a signal to Update, never an error Update returns.
 var SkipWrite = errors.New("atomicfs: skip write")
 
 // ErrVerify is matched (errors.Is) by the error of a write whose data, read back from the temp file
