@@ -25,8 +25,8 @@ var writeSizes = []struct {
 	samples int
 }{{"1 KiB", 1 << 10, 500}, {"64 KiB", 64 << 10, 500}, {"1 MiB", 1 << 20, 200}, {"16 MiB", 16 << 20, 60}}
 
-// atomicfsTarget is the target: atomicfs.WriteFile at most 1.10×
-// the floor at every size, verification included.
+// atomicfsTarget is the project's speed target for atomicfs: WriteFile at
+// most 1.10× the floor at every size, verification included.
 const atomicfsTarget = 1.10
 
 // writeSection times every contender replacing an existing JSON file at
