@@ -66,10 +66,7 @@ func UpdateJSON[T any](name string, perm fs.FileMode, fn func(*T) error, opts ..
 }
 
 func update(name string, perm fs.FileMode, o *options, fn func([]byte) ([]byte, error)) (err error) {
-	target, _, err := resolve(name)
-	if err != nil {
-		return fail("open", name, name, err)
-	}
+	target := name
 	unlock, err := lock(name, target+".lock", perm, o)
 	if err != nil {
 		return err
