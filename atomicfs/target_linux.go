@@ -11,7 +11,10 @@ import (
 // kernel's rules apply exactly as for os.WriteFile's open — fs.protected_symlinks above all,
 // which refuses to follow a link in a sticky world-writable directory (/tmp) that belongs to
 // neither the follower nor the directory's owner. A dangling link (ENOENT) may be followed: the
-// write then creates the file it names, as os.WriteFile does.
+// write then creates the file it names, as os.WriteFile does. What the links lead to is judged
+// here too, since the kernel knows it even where the link's text names nothing that a path can
+// reach (/dev/stdout leads through /proc/self/fd/1 to a pipe or a terminal): a directory is
+// EISDIR, anything but a regular file ErrNotRegular.
 func followAllowed(d *directory, base string) error {
 	var fd int
 	err := ignoringEINTR(func() error {
@@ -21,12 +24,23 @@ func followAllowed(d *directory, base string) error {
 	})
 	switch err {
 	case nil:
-		unix.Close(fd)
-		return nil
 	case unix.ENOENT:
 		return nil
+	default:
+		return &fs.PathError{Op: "open", Path: d.join(base), Err: err}
 	}
-	return &fs.PathError{Op: "open", Path: d.join(base), Err: err}
+	var st unix.Stat_t
+	err = unix.Fstat(fd, &st)
+	unix.Close(fd)
+	switch {
+	case err != nil:
+		return &fs.PathError{Op: "stat", Path: d.join(base), Err: err}
+	case st.Mode&unix.S_IFMT == unix.S_IFDIR:
+		return &fs.PathError{Op: "open", Path: d.join(base), Err: unix.EISDIR}
+	case st.Mode&unix.S_IFMT != unix.S_IFREG:
+		return &fs.PathError{Op: "open", Path: d.join(base), Err: ErrNotRegular}
+	}
+	return nil
 }
 
 // openFlagsLike returns the flags for opening the existing regular file st, the entry of d, so
