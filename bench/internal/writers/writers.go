@@ -13,8 +13,8 @@ import (
 
 	"github.com/atomicjson/atomicjson/atomicfs"
 	"github.com/google/renameio/v2"
-	"golang.org/x/sys/unix"
 	"github.com/natefinch/atomic"
+	"golang.org/x/sys/unix"
 )
 
 // Guarantees says what a contender promises about the target after it
