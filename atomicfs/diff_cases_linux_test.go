@@ -34,6 +34,16 @@ func diffCases() []diffCase {
 			perm:   0o600,
 		},
 		{
+			name:    "protected_symlinks: root through another user's link in a sticky dir",
+			sysctls: map[string]string{"fs/protected_symlinks": "1"},
+			setup: func(t *testing.T, b *diffTree) {
+				b.file("secret.json", "secret\n", 0o600, byRoot)
+				b.dir("tmp", 0o777|fs.ModeSticky, byRoot)
+				b.symlink("ROOT/secret.json", "tmp/app.json", byAlice)
+			},
+			target: "tmp/app.json",
+		},
+		{
 			name:    "protected_symlinks off: the link is followed",
 			sysctls: map[string]string{"fs/protected_symlinks": "0"},
 			setup: func(t *testing.T, b *diffTree) {
@@ -42,6 +52,34 @@ func diffCases() []diffCase {
 				b.symlink("ROOT/secret.json", "tmp/app.json", byAlice)
 			},
 			target: "tmp/app.json",
+		},
+		{
+			name:    "protected_symlinks: a dangling link of another user in a sticky dir",
+			sysctls: map[string]string{"fs/protected_symlinks": "1"},
+			setup: func(t *testing.T, b *diffTree) {
+				b.dir("tmp", 0o777|fs.ModeSticky, byRoot)
+				b.symlink("ROOT/created.json", "tmp/app.json", byAlice)
+			},
+			target: "tmp/app.json",
+		},
+		{
+			name:    "protected_regular: root writing another user's file in a sticky dir",
+			sysctls: map[string]string{"fs/protected_regular": "1"},
+			setup: func(t *testing.T, b *diffTree) {
+				b.dir("tmp", 0o777|fs.ModeSticky, byRoot)
+				b.file("tmp/app.json", old, 0o666, byAlice)
+			},
+			target: "tmp/app.json",
+		},
+		{
+			name:    "protected_regular: a user writing another user's file in a sticky dir",
+			sysctls: map[string]string{"fs/protected_regular": "1"},
+			setup: func(t *testing.T, b *diffTree) {
+				b.dir("tmp", 0o777|fs.ModeSticky, byRoot)
+				b.file("tmp/app.json", old, 0o666, byAlice)
+			},
+			target: "tmp/app.json",
+			as:     asBob,
 		},
 		{
 			name:    "sticky dir refuses the rename",
@@ -57,6 +95,19 @@ func diffCases() []diffCase {
 				want.result = diffResult{Failed: true, Errno: int(syscall.EPERM)}
 				keepEntry(want, "tmp/app.json", func(e *diffEntry) { e.Data = quoted(old) })
 			},
+		},
+		{
+			name: "dot-dot after a symlinked dir",
+			setup: func(t *testing.T, b *diffTree) {
+				dotDotTree(t, b)
+				b.file("other/t.json", old, 0o644, byRoot)
+			},
+			target: "dir/l.json",
+		},
+		{
+			name:   "dot-dot after a symlinked dir, dangling",
+			setup:  dotDotTree,
+			target: "dir/l.json",
 		},
 		{
 			name: "dangling relative link",
@@ -85,6 +136,19 @@ func diffCases() []diffCase {
 			as:     asAlice,
 		},
 		{
+			name: "group kept when a member of it writes",
+			setup: func(t *testing.T, b *diffTree) {
+				b.dir("shared", 0o775, owner{0, projGID})
+				b.file("shared/t.json", old, 0o660, owner{aliceUID, projGID})
+			},
+			target:  "shared/t.json",
+			as:      asBob,
+			differs: "owner-not-root",
+			documented: func(want *diffOutcome) {
+				keepEntry(want, "shared/t.json", func(e *diffEntry) { e.Owner = fmt.Sprintf("%d:%d", bobUID, projGID) })
+			},
+		},
+		{
 			name: "owner and group not kept by a user",
 			setup: func(t *testing.T, b *diffTree) {
 				b.dir("pub", 0o777, byRoot)
@@ -95,6 +159,21 @@ func diffCases() []diffCase {
 			differs: "owner-not-root",
 			documented: func(want *diffOutcome) {
 				keepEntry(want, "pub/t.json", func(e *diffEntry) { e.Owner = asBob.owner() })
+			},
+		},
+		{
+			name:   "ACL kept, written by root",
+			setup:  aclTree,
+			target: "shared/t.json",
+		},
+		{
+			name:    "ACL kept, written by the user it grants",
+			setup:   aclTree,
+			target:  "shared/t.json",
+			as:      asBob,
+			differs: "owner-not-root",
+			documented: func(want *diffOutcome) {
+				keepEntry(want, "shared/t.json", func(e *diffEntry) { e.Owner = fmt.Sprintf("%d:%d", bobUID, projGID) })
 			},
 		},
 		{
@@ -110,6 +189,26 @@ func diffCases() []diffCase {
 			perm:   0o666,
 		},
 		{
+			name: "extended attributes kept, written by root",
+			setup: func(t *testing.T, b *diffTree) {
+				b.file("t.json", old, 0o644, byAlice)
+				setXattr(t, b.path("t.json"), "user.comment", []byte("kept"))
+				setXattr(t, b.path("t.json"), "security.note", []byte("label"))
+				setXattr(t, b.path("t.json"), "trusted.note", []byte("trusted"))
+			},
+			target: "t.json",
+		},
+		{
+			name: "user extended attribute kept, written by a user",
+			setup: func(t *testing.T, b *diffTree) {
+				b.dir("pub", 0o777, byRoot)
+				b.file("pub/t.json", old, 0o666, byBob)
+				setXattr(t, b.path("pub/t.json"), "user.comment", []byte("kept"))
+			},
+			target: "pub/t.json",
+			as:     asBob,
+		},
+		{
 			// A write removes file capabilities (the kernel's killpriv), even root's write.
 			name: "file capabilities dropped by the write",
 			setup: func(t *testing.T, b *diffTree) {
@@ -117,6 +216,14 @@ func diffCases() []diffCase {
 				setXattr(t, b.path("tool"), "security.capability", fileCaps(unix.CAP_NET_BIND_SERVICE))
 			},
 			target: "tool",
+		},
+		{
+			name: "inode flags +d +A kept",
+			setup: func(t *testing.T, b *diffTree) {
+				b.file("t.json", old, 0o644, byRoot)
+				setInodeFlags(t, b.path("t.json"), flagNoDump|flagNoAtime)
+			},
+			target: "t.json",
 		},
 		{
 			name:   "immutable file refused",
@@ -241,6 +348,15 @@ func diffCases() []diffCase {
 			target: "tool",
 		},
 		{
+			name: "setuid and setgid file, written by its owner",
+			setup: func(t *testing.T, b *diffTree) {
+				b.dir("mine", 0o755, byAlice)
+				b.file("mine/tool", old, 0o755|fs.ModeSetuid|fs.ModeSetgid, byAlice)
+			},
+			target: "mine/tool",
+			as:     asAlice,
+		},
+		{
 			name: "writable file in a read-only directory",
 			setup: func(t *testing.T, b *diffTree) {
 				b.dir("ro", 0o755, byAlice)
@@ -318,6 +434,28 @@ func keepEntry(want *diffOutcome, path string, change func(*diffEntry)) {
 	}
 	change(&e)
 	want.tree[path] = e
+}
+
+// dotDotTree makes dir/l.json -> sub/../t.json with dir/sub a link to other/deep: the kernel
+// resolves ".." in the real directory, so the link names other/t.json, not dir/t.json.
+func dotDotTree(t *testing.T, b *diffTree) {
+	b.dir("dir", 0o755, byRoot)
+	b.dir("other", 0o755, byRoot)
+	b.dir("other/deep", 0o755, byRoot)
+	b.symlink("../other/deep", "dir/sub", byRoot)
+	b.symlink("sub/../t.json", "dir/l.json", byRoot)
+}
+
+// aclTree makes shared/t.json, alice:proj 0660, with an ACL granting bob rw- and the owning
+// group only r--: the mode's group bits show the mask (rw-), so dropping the ACL would give the
+// group write access.
+func aclTree(t *testing.T, b *diffTree) {
+	b.dir("shared", 0o777, byRoot)
+	b.file("shared/t.json", "old\n", 0o660, owner{aliceUID, projGID})
+	setXattr(t, b.path("shared/t.json"), "system.posix_acl_access", encodeACL([]aclEntry{
+		{tag: aclUserObj, perm: 6}, {tag: aclUser, perm: 6, id: bobUID}, {tag: aclGroupObj, perm: 4},
+		{tag: aclMask, perm: 6}, {tag: aclOther, perm: 0},
+	}))
 }
 
 // fileCaps returns a security.capability value (VFS_CAP_REVISION_2) granting capability c as permitted

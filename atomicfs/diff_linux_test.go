@@ -169,6 +169,7 @@ func runDiffCases(t *testing.T, cases []diffCase, ops []string) {
 				}
 				t.Run(op, func(t *testing.T) {
 					ours := runDiffSide(t, bin, c, op, data)
+					t.Logf("%s as %s: %v", op, c.as.owner(), ours.result)
 					compareOutcomes(t, c, op, std, want, ours)
 				})
 			}

@@ -25,6 +25,7 @@ type owner struct{ uid, gid int }
 var (
 	byRoot  = owner{0, 0}
 	byAlice = owner{aliceUID, aliceGID}
+	byBob   = owner{bobUID, bobGID}
 )
 
 // dir makes the directory rel with its owner and mode (special bits included).
