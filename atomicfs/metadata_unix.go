@@ -26,6 +26,16 @@ func keepMetadata(t *target, tmp *os.File) (step string, err error) {
 	if err := keepOwner(tmp, int(st.Uid), int(st.Gid)); err != nil {
 		return "chown", err
 	}
+	// The ACL before the mode: until now the file is 0600, and an ACL set on it brings its own
+	// mask, so at no moment does anyone have more access than the target gives (a descriptor
+	// opened in such a moment would keep that access for the data written later). The chmod that
+	// follows sets the group bits, which for an ACL'd file are its mask, to the same value.
+	if err := copyXattrs(t.f, tmp); err != nil {
+		return "copy extended attributes to", err
+	}
+	if err := copyFlags(t.f, tmp); err != nil {
+		return "copy inode flags to", err
+	}
 	// After the chown, which clears the set-user-ID and set-group-ID bits; and before the writes,
 	// so that the kernel clears those bits on the writes exactly as it does when os.WriteFile
 	// writes the file (unless the writer has CAP_FSETID).
@@ -38,12 +48,6 @@ func keepMetadata(t *target, tmp *os.File) (step string, err error) {
 		if err := ignoringEINTR(func() error { return unix.Ftruncate(int(tmp.Fd()), 0) }); err != nil {
 			return "truncate", &fs.PathError{Op: "truncate", Path: tmp.Name(), Err: err}
 		}
-	}
-	if err := copyXattrs(t.f, tmp); err != nil {
-		return "copy extended attributes to", err
-	}
-	if err := copyFlags(t.f, tmp); err != nil {
-		return "copy inode flags to", err
 	}
 	return "", nil
 }
