@@ -4,8 +4,11 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"testing"
 	"time"
+
+	"github.com/gofrs/flock"
 )
 
 // minimalDurableWrite is the least a durable atomic replacement must do — temp file, write,
@@ -166,6 +169,98 @@ func BenchmarkWriteFileRatio(b *testing.B) {
 			})
 		}
 	}
+}
+
+// BenchmarkUpdate measures what Update costs over WriteFile of the same 1 KiB: the lock, the
+// identity check and the read of the old content. file=existing replaces one file (the lock is
+// on the file itself); file=new creates a new file each time (the lock is on the directory, and
+// the file must be found missing twice).
+//
+//	go test -run '^$' -bench 'Update$' -count 5 ./atomicfs/ | benchstat -col /op -
+func BenchmarkUpdate(b *testing.B) {
+	data := make([]byte, 1<<10)
+	for i := range data {
+		data[i] = byte('a' + i%26)
+	}
+	for _, sync := range []bool{true, false} {
+		var opts []Option
+		syncName := "sync=on"
+		if !sync {
+			opts, syncName = append(opts, WithoutSync()), "sync=off"
+		}
+		b.Run(syncName+"/file=existing/op=WriteFile", func(b *testing.B) {
+			target := filepath.Join(b.TempDir(), "x.json")
+			for b.Loop() {
+				if err := WriteFile(target, data, 0o644, opts...); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run(syncName+"/file=existing/op=Update", func(b *testing.B) {
+			target := filepath.Join(b.TempDir(), "x.json")
+			replace := func([]byte) ([]byte, error) { return data, nil }
+			for b.Loop() {
+				if err := Update(target, 0o644, replace, opts...); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run(syncName+"/file=new/op=Update", func(b *testing.B) {
+			dir := b.TempDir()
+			replace := func([]byte) ([]byte, error) { return data, nil }
+			i := 0
+			for b.Loop() {
+				i++
+				if err := Update(filepath.Join(dir, strconv.Itoa(i)+".json"), 0o644, replace, opts...); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkUpdateLock measures the lock alone, with the read of the old content: lock=file is
+// Update's (on Unix flock on the file, the re-check of its identity, and the read through the
+// locked descriptor), lock=sidecar the "<target>.lock" sidecar file that earlier versions locked
+// on every platform (open, flock, read of the target by its path).
+func BenchmarkUpdateLock(b *testing.B) {
+	target := filepath.Join(b.TempDir(), "x.json")
+	if err := os.WriteFile(target, make([]byte, 1<<10), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	b.Run("lock=file", func(b *testing.B) {
+		var o options
+		for b.Loop() {
+			w, err := newLockWait(&o)
+			if err != nil {
+				b.Fatal(err)
+			}
+			l, err := lockFile(target, 0o644, exclusive, &o, w)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if _, err := l.content(); err != nil {
+				b.Fatal(err)
+			}
+			if err := l.release(); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("lock=sidecar", func(b *testing.B) {
+		for b.Loop() {
+			lk := flock.New(target+".lock", flock.SetPermissions(0o644))
+			if err := lk.Lock(); err != nil {
+				b.Fatal(err)
+			}
+			if _, err := os.ReadFile(target); err != nil {
+				b.Fatal(err)
+			}
+			if err := lk.Unlock(); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }
 
 func median[T int64 | float64 | time.Duration](xs []T) T {

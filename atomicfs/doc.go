@@ -24,54 +24,75 @@
 // of") and by matching ErrDirSync. A process killed in the middle of a write leaves its temp
 // file behind; CleanTemps removes such leftovers.
 //
-// # Which file, and whether it may be written: the kernel decides
+// # Permissions and owner
 //
-// The target is the file os.WriteFile(name) would write, found the way the kernel finds it: the
-// directory part of name is opened by one kernel path walk (so "l/../x.json", with l a link to a
-// directory, names x.json next to the directory l points to, as for the kernel), and every later
-// step — creating the temp file, renaming it, fsyncing the directory — is relative to that open
-// directory, so a directory swapped in meanwhile by another process is never written to. A
-// symbolic link as the last element of name is written through, as by os.WriteFile: the file it
-// finally points to is replaced and the link stays a link; a dangling link creates the file it
-// names. On Linux the kernel is first asked whether the link may be followed at all (an O_PATH
-// open), so fs.protected_symlinks refuses exactly what it refuses os.WriteFile (EACCES).
-//
-// An existing target is opened for writing (without truncating it) before anything is written,
-// and that open is the kernel's verdict: permissions and ACLs, read-only mounts (EROFS),
-// immutable and append-only files (EPERM), fs.protected_regular, security modules. A file the
-// process may not write is refused with os.WriteFile's errno, although the directory's
-// permissions would let a rename replace it.
+// As with os.WriteFile, a new file gets perm minus the umask, and an existing file keeps its
+// mode (including the setuid, setgid and sticky bits), whatever perm says. An existing file also
+// keeps its owner and group when the process may set them (root may; others may keep their own
+// files and choose one of their groups); otherwise the new file belongs to the writer, where
+// os.WriteFile, rewriting the file in place, would have kept the owner.
+// The temp file is created with the final permission bits, so it is never more readable than the
+// final file. An existing file that the process may not write is refused, as os.WriteFile refuses
+// it, although the rename would be allowed by the directory's permissions.
 //
 // A target that exists but is not a regular file (a device such as /dev/null, a FIFO, a socket)
 // is refused with ErrNotRegular: it cannot be replaced atomically, and renaming a file over it
 // would destroy it. A directory gives EISDIR, as with os.WriteFile.
 //
-// # What the file keeps
+// # Symbolic links
 //
-// os.WriteFile rewrites an existing file in place, so the file keeps everything but its content.
-// A replacement is a new file, which is given, before the first data byte is written:
-//   - the mode, including the setuid, setgid and sticky bits (which the kernel then clears on
-//     the writes exactly as on os.WriteFile's, unless the writer has CAP_FSETID);
-//   - the owner and group, as far as the process may set them: root keeps both; others keep the
-//     group when they belong to it, so a file alice:proj 0660 that bob updates becomes bob:proj
-//     (the owner is the one thing a non-root writer cannot keep — see the README's drop-in
-//     differences);
-//   - the extended attributes (user.*, and security.* and trusted.* where the process may set
-//     them), and with them the POSIX ACL, so that named users and groups keep their access and
-//     the group bits of an ACL'd file stay its mask;
-//   - on Linux, the inode flags any owner may set (chattr s, u, c, S, d, A, m, t, C).
-//
-// A new file gets perm minus the umask (or as its directory's default ACL says), as with
-// os.WriteFile. The temp file of an existing target is created readable and writable by the
-// writer alone, and reaches the target's owner, group, ACL and mode before it holds any data: a
-// user whom the target shuts out can never read the new content from the temp file. Other hard
-// links to the replaced file keep the old content: a rename creates a new file.
+// os.WriteFile writes through a symbolic link, and so does this package: if name is a link (or a
+// chain of links), the file it finally points to is replaced (the temp file is created in that
+// file's directory) and the link stays a link. A dangling link creates the file it names. Other
+// hard links to the replaced file keep the old content: a rename creates a new file.
 //
 // # Locked updates
 //
-// Update and UpdateJSON run read → modify → atomic write under an exclusive advisory lock on a
-// sidecar file "<target>.lock", shared by every process that updates the file through this
-// package. The lock file is never removed. See Update.
+// Update and UpdateJSON run read → modify → atomic write under an exclusive advisory lock, so
+// that no update of a file is lost to a concurrent one, in the same process or in another.
+//
+// On Unix the lock is flock(2) on the file itself. Update opens name read-only (the kernel
+// resolves the path and its symbolic links, with the checks of any open), locks that file, and
+// then checks that it is still the file that the path names: a waiter wakes up on the old file
+// after the previous holder has renamed its new version over it, and then locks the new one
+// instead. The old content is read through the locked descriptor. While the file does not exist,
+// the lock is on the directory it will be created in; once that is held, Update checks that the
+// file is still missing (else it locks the file). There is no lock file, so nothing in the
+// directory can be deleted or replaced to break the lock, and a process killed while holding the
+// lock releases it with its descriptors. Update needs read permission on the file (it reads it)
+// and, to create it, on its directory (which the directory fsync needs too).
+//
+// On Windows the lock is LockFileEx on a sidecar file "<target>.lock" (shortened for very long
+// names), created on first use and never removed. While a process holds it, Windows refuses to
+// delete or replace it, so the lock on Windows holds against the same as on Unix.
+//
+// The lock protects against these (each is tested):
+//   - concurrent Update and UpdateJSON calls of one file, from any number of goroutines and
+//     processes, also through different symbolic links to the file;
+//   - deleting, renaming or replacing any other file of the directory while updates run: stale
+//     "*.lock" files, temp files cleaned by CleanTemps, other data;
+//   - a holder that dies (kill -9): the kernel releases its lock, and the file holds the old
+//     content or the new.
+//
+// It does not protect against these (as SQLite's "How To Corrupt An SQLite Database File" lists
+// what its locks cannot prevent):
+//   - writers that do not take the lock: WriteFile, WriteJSON or Commit of the same file (an
+//     Update in flight may overwrite what they wrote), os.WriteFile, other programs;
+//   - deleting the file, or renaming another file over it (a backup restore, a sync tool), while
+//     updates run: the next Update then finds and locks the new file (or the directory) while the
+//     holder of the old one still works, and one of the two updates is lost. A delete or a
+//     replacement of the file is a write that bypasses the lock;
+//   - file systems whose flock does not reach other machines (some network and FUSE file
+//     systems): there the lock serializes the processes of one machine only;
+//   - programs built with an older version of this package, which locked a "<target>.lock"
+//     sidecar on Unix too: the two locks do not exclude each other, so upgrade all programs that
+//     update a file together;
+//   - a holder that never returns (fn blocks): it holds the lock for as long; WithLockTimeout and
+//     WithContext bound how long the others wait.
+//
+// Plain readers are not blocked by the lock. View reads a file under the same lock taken shared:
+// it waits while an Update of the file runs, and Updates wait for it, but Views do not wait for
+// each other.
 //
 // # Durable directory operations
 //

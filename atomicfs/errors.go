@@ -18,10 +18,11 @@ var SkipWrite = errors.New("atomicfs: skip write")
 // after the fsync, differs from what was written. The target is left untouched.
 var ErrVerify = errors.New("read-back verification failed")
 
-// ErrLockTimeout is matched (errors.Is) by the error of an Update or UpdateJSON that gave up
-// waiting for the lock, because the WithLockTimeout limit passed or the WithContext context was
-// done; in the latter case the error also matches the context's error (context.Canceled or
-// context.DeadlineExceeded). Nothing was read or written.
+// ErrLockTimeout is matched (errors.Is) by the error of an Update, UpdateJSON or View that gave
+// up waiting for the lock because a time limit passed: the WithLockTimeout duration, or the
+// deadline of the WithContext context (the error then matches context.DeadlineExceeded too). A
+// context cancelled before its deadline is no timeout: that error matches context.Canceled (and
+// the context's cause, if any), not ErrLockTimeout. Either way nothing was read or written.
 var ErrLockTimeout = errors.New("timed out waiting for the lock")
 
 // ErrNotRegular is matched (errors.Is) by the error of a write whose target exists but is not a

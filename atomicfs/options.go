@@ -48,7 +48,8 @@ func WithIndent(prefix, indent string) Option {
 // WithMkdirAll creates the missing parent directories of the target with mode perm (before the
 // umask), like os.MkdirAll, and fsyncs each new directory's parent so that the new directories
 // survive a power cut together with the file. Without it a missing parent directory is an error.
-// For Update and UpdateJSON the directories are created before the lock file is.
+// For Update and UpdateJSON the directories are created before the lock is taken (the lock of a
+// missing file is on its directory).
 func WithMkdirAll(perm fs.FileMode) Option {
 	return func(o *options) {
 		o.mkdirAll, o.dirPerm = true, perm
@@ -71,23 +72,23 @@ func WithoutSync() Option {
 	return func(o *options) { o.noSync = true }
 }
 
-// WithLockTimeout limits how long Update and UpdateJSON wait for the lock. When the limit passes,
-// they return an error matching ErrLockTimeout and write nothing. A d <= 0 means no limit (the
-// default). Other calls ignore it.
+// WithLockTimeout limits how long Update, UpdateJSON and View wait for the lock. When the limit
+// passes, they return an error matching ErrLockTimeout and read and write nothing. A d <= 0 means
+// no limit (the default).
 func WithLockTimeout(d time.Duration) Option {
 	return func(o *options) { o.lockTimeout = d }
 }
 
-// WithContext makes Update and UpdateJSON stop waiting for the lock when ctx is done; the error
-// then matches both ErrLockTimeout and ctx.Err(). Once the lock is held the update runs to the
-// end: a half-done update is never abandoned. Other calls ignore it.
+// WithContext makes Update, UpdateJSON and View stop waiting for the lock when ctx is done: the
+// error then matches ctx.Err() (and context.Cause(ctx)); a passed deadline also matches
+// ErrLockTimeout, a cancellation does not. Once the lock is held the call runs to the end: a
+// half-done update is never abandoned.
 func WithContext(ctx context.Context) Option {
 	return func(o *options) { o.ctx = ctx }
 }
 
-// WithLockStats makes Update and UpdateJSON call fn once with the lock's statistics after the lock
-// is released. fn is not called when the lock was never acquired (see ErrLockTimeout). Other calls
-// ignore it.
+// WithLockStats makes Update, UpdateJSON and View call fn once with the lock's statistics after
+// the lock is released. fn is not called when the lock was never acquired (see ErrLockTimeout).
 func WithLockStats(fn func(LockStats)) Option {
 	return func(o *options) { o.lockStats = fn }
 }

@@ -1,20 +1,12 @@
 package atomicfs
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
-	"path/filepath"
 	"time"
-
-	"github.com/gofrs/flock"
 )
-
-// lockRetry is how often an Update whose wait can end (a timeout or a context) tries the lock again.
-const lockRetry = 2 * time.Millisecond
 
 // Update replaces the content of the file name with fn(old content), holding an exclusive lock
 // that every Update and UpdateJSON of the same file, in any process, respects: no update is lost
@@ -25,13 +17,12 @@ const lockRetry = 2 * time.Millisecond
 // error, nothing is written and Update returns that error, wrapped (errors.Is and errors.As see
 // it).
 //
-// The lock is an advisory lock (flock on Unix, LockFileEx on Windows) on the sidecar file
-// "<target>.lock" next to the target (with symbolic links resolved, so that updates through
-// different links to one file exclude each other). The data file itself is never locked: the
-// rename replaces it, and a lock on the old file would not exclude a writer of the new one. The
-// sidecar is created with perm (minus the umask) and is never removed: removing it would let two
-// processes hold locks on two different files of that name at once. Writers that do not use
-// Update (WriteFile, or another program) are not excluded.
+// The lock is an advisory lock on the file itself: on Unix, flock(2) on the file that name names
+// (the kernel resolves the path and its symbolic links), so that updates through different links
+// to one file exclude each other, and, while the file does not exist, on the directory it will be
+// created in. There is no lock file to delete or replace. On Windows it is LockFileEx on a sidecar
+// file "<target>.lock" that is never removed. "Locked updates" in the package documentation says
+// what the lock protects against and what it does not.
 //
 // By default Update waits for the lock as long as it takes; WithLockTimeout and WithContext limit
 // the wait (see ErrLockTimeout), and WithLockStats reports the wait and hold times.
@@ -66,23 +57,28 @@ func UpdateJSON[T any](name string, perm fs.FileMode, fn func(*T) error, opts ..
 }
 
 func update(name string, perm fs.FileMode, o *options, fn func([]byte) ([]byte, error)) (err error) {
-	target := name
-	unlock, err := lock(name, target+".lock", perm, o)
+	w, err := newLockWait(o)
+	if err != nil {
+		return fail("lock", name, name, err)
+	}
+	l, err := lockFile(name, perm, exclusive, o, w)
 	if err != nil {
 		return err
 	}
+	acquired := time.Now()
 	defer func() {
-		if uerr := unlock(); uerr != nil && err == nil {
-			err = uerr
+		uerr := l.release()
+		if o.lockStats != nil {
+			o.lockStats(w.stats(acquired))
+		}
+		if uerr != nil && err == nil {
+			err = fail("unlock", name, name, uerr)
 		}
 	}()
 
-	old, err := os.ReadFile(target)
-	if errors.Is(err, fs.ErrNotExist) {
-		old, err = nil, nil
-	}
+	old, err := l.content()
 	if err != nil {
-		return fail("read", name, target, err)
+		return fail("read", name, name, err)
 	}
 	data, err := fn(old)
 	if errors.Is(err, SkipWrite) {
@@ -96,68 +92,4 @@ func update(name string, perm fs.FileMode, o *options, fn func([]byte) ([]byte, 
 		return fmt.Errorf("atomicfs: update %s: %w", name, err)
 	}
 	return writeFile(name, data, perm, o)
-}
-
-// lock takes the exclusive lock on the sidecar lockPath and returns the function that releases it
-// (and reports the LockStats).
-func lock(name, lockPath string, perm fs.FileMode, o *options) (func() error, error) {
-	ctx := o.ctx
-	if ctx == nil {
-		ctx = context.Background()
-	}
-	if err := ctx.Err(); err != nil {
-		// Do not even try: the caller no longer wants the update.
-		return nil, fail("lock", name, lockPath, fmt.Errorf("%w: %w", ErrLockTimeout, err))
-	}
-	lk := flock.New(lockPath, flock.SetPermissions(perm))
-	start := time.Now()
-	ok, err := lk.TryLock()
-	if errors.Is(err, fs.ErrNotExist) && o.mkdirAll {
-		if err := mkdirAll(filepath.Dir(lockPath), o.dirPerm, o.noSync); err != nil {
-			return nil, fail("mkdir", name, filepath.Dir(lockPath), withoutDirSyncMark(err))
-		}
-		ok, err = lk.TryLock()
-	}
-	if err != nil {
-		return nil, fail("lock", name, lockPath, err)
-	}
-	contended := !ok
-	if !ok && o.lockTimeout <= 0 && ctx.Done() == nil {
-		// Nothing can end the wait: block in flock(2), which the kernel wakes as soon as the
-		// holder unlocks, rather than polling and losing the race to a holder that relocks at once
-		// (polling put the 99th-percentile wait at hundreds of milliseconds with 8 processes).
-		if err := lk.Lock(); err != nil {
-			return nil, fail("lock", name, lockPath, err)
-		}
-		ok = true
-	}
-	if !ok {
-		waitCtx, cancel := ctx, context.CancelFunc(func() {})
-		if o.lockTimeout > 0 {
-			waitCtx, cancel = context.WithTimeout(ctx, o.lockTimeout)
-		}
-		ok, err = lk.TryLockContext(waitCtx, lockRetry)
-		cancel()
-		if !ok {
-			lk.Close()
-			switch {
-			case ctx.Err() != nil:
-				err = fmt.Errorf("%w: %w", ErrLockTimeout, ctx.Err())
-			case waitCtx.Err() != nil:
-				err = fmt.Errorf("%w (waited %v)", ErrLockTimeout, o.lockTimeout)
-			}
-			return nil, fail("lock", name, lockPath, err)
-		}
-	}
-	acquired := time.Now()
-	return func() error {
-		err := lk.Unlock()
-		if o.lockStats != nil {
-			o.lockStats(LockStats{Wait: acquired.Sub(start), Hold: time.Since(acquired), Contended: contended})
-		}
-		if err != nil {
-			return fail("unlock", name, lockPath, err)
-		}
-		return nil
-	}, nil
 }

@@ -13,8 +13,6 @@ import (
 	"sync"
 	"testing"
 	"time"
-
-	"github.com/gofrs/flock"
 )
 
 func TestUpdate(t *testing.T) {
@@ -34,9 +32,7 @@ func TestUpdate(t *testing.T) {
 		t.Errorf("fn saw %q, want nil for the missing file, then the content", seen)
 	}
 	wantContent(t, target, []byte("line\nline\n"))
-	if _, err := os.Stat(target + ".lock"); err != nil {
-		t.Errorf("the lock file must stay: %v", err)
-	}
+	wantNoLockFile(t, target)
 	wantNoTemps(t, dir)
 
 	// An existing empty file is not a missing one.
@@ -120,19 +116,6 @@ func TestUpdateJSONCorrupt(t *testing.T) {
 	}
 }
 
-// holdLock takes the lock of target from outside atomicfs until the test ends or release is called.
-func holdLock(t *testing.T, target string) (release func()) {
-	t.Helper()
-	lk := flock.New(target + ".lock")
-	if ok, err := lk.TryLock(); !ok || err != nil {
-		t.Fatalf("taking the lock: %v %v", ok, err)
-	}
-	var once sync.Once
-	release = func() { once.Do(func() { lk.Unlock() }) }
-	t.Cleanup(release)
-	return release
-}
-
 func TestLockTimeout(t *testing.T) {
 	dir := t.TempDir()
 	target := filepath.Join(dir, "x")
@@ -148,7 +131,7 @@ func TestLockTimeout(t *testing.T) {
 		t.Errorf("gave up after %v, before the timeout", waited)
 	}
 	wantStepError(t, err, "lock", target)
-	if !errors.Is(err, ErrLockTimeout) || errors.Is(err, context.Canceled) {
+	if !errors.Is(err, ErrLockTimeout) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("got %v, want ErrLockTimeout alone", err)
 	}
 	if statsCalled {
@@ -157,24 +140,50 @@ func TestLockTimeout(t *testing.T) {
 	wantContent(t, target, []byte("old"))
 }
 
+// TestLockContext: a cancelled context ends the wait with context.Canceled, which is not a
+// timeout; a context's deadline is one (both ErrLockTimeout and context.DeadlineExceeded), and
+// WithLockTimeout's is ErrLockTimeout alone (TestLockTimeout). The context's cause is kept.
 func TestLockContext(t *testing.T) {
 	dir := t.TempDir()
 	target := filepath.Join(dir, "x")
+	writeRaw(t, target, []byte("old"), 0o644)
 	holdLock(t, target)
+	noFn := func(old []byte) ([]byte, error) { t.Error("fn called without the lock"); return nil, nil }
+
 	ctx, cancel := context.WithCancel(context.Background())
 	time.AfterFunc(30*time.Millisecond, cancel)
-	err := Update(target, 0o644, func(old []byte) ([]byte, error) { return []byte("new"), nil }, WithContext(ctx))
-	if !errors.Is(err, ErrLockTimeout) || !errors.Is(err, context.Canceled) {
-		t.Errorf("got %v, want ErrLockTimeout and context.Canceled", err)
+	err := Update(target, 0o644, noFn, WithContext(ctx))
+	wantStepError(t, err, "lock", target)
+	if !errors.Is(err, context.Canceled) || errors.Is(err, ErrLockTimeout) {
+		t.Errorf("cancelled: got %v, want context.Canceled and not ErrLockTimeout", err)
 	}
-	// An already cancelled context does not even try.
-	err = Update(filepath.Join(dir, "free"), 0o644, func(old []byte) ([]byte, error) { return []byte("new"), nil }, WithContext(ctx))
-	if !errors.Is(err, context.Canceled) {
+
+	errShutdown := errors.New("shutting down")
+	cctx, ccancel := context.WithCancelCause(context.Background())
+	time.AfterFunc(10*time.Millisecond, func() { ccancel(errShutdown) })
+	err = Update(target, 0o644, noFn, WithContext(cctx))
+	if !errors.Is(err, context.Canceled) || !errors.Is(err, errShutdown) || errors.Is(err, ErrLockTimeout) {
+		t.Errorf("cancelled with a cause: got %v, want context.Canceled and the cause", err)
+	}
+
+	dctx, dcancel := context.WithTimeout(context.Background(), 30*time.Millisecond)
+	defer dcancel()
+	err = Update(target, 0o644, noFn, WithContext(dctx))
+	if !errors.Is(err, context.DeadlineExceeded) || !errors.Is(err, ErrLockTimeout) {
+		t.Errorf("deadline: got %v, want context.DeadlineExceeded and ErrLockTimeout", err)
+	}
+
+	// An already cancelled context does not even try, on a free file either.
+	free := filepath.Join(dir, "free")
+	err = Update(free, 0o644, noFn, WithContext(ctx))
+	wantStepError(t, err, "lock", free)
+	if !errors.Is(err, context.Canceled) || errors.Is(err, ErrLockTimeout) {
 		t.Errorf("got %v, want context.Canceled", err)
 	}
-	if _, err := os.Lstat(target); !errors.Is(err, fs.ErrNotExist) {
+	if _, err := os.Lstat(free); !errors.Is(err, fs.ErrNotExist) {
 		t.Error("written without the lock")
 	}
+	wantContent(t, target, []byte("old"))
 }
 
 func TestLockStats(t *testing.T) {
@@ -295,9 +304,9 @@ func TestSkipWrite(t *testing.T) {
 		t.Fatal(err)
 	}
 	withOps(t, func(o *fileOps) {
-		o.openFile = func(d *directory, name string, flag int, perm fs.FileMode) (*os.File, error) {
+		o.openFile = func(name string, flag int, perm fs.FileMode) (*os.File, error) {
 			t.Errorf("temp file %s created for a skipped write", name)
-			return openFileAt(d, name, flag, perm)
+			return os.OpenFile(name, flag, perm)
 		}
 	})
 	skips := []func() error{

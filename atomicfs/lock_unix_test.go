@@ -1,0 +1,163 @@
+//go:build unix
+
+package atomicfs
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"path/filepath"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// replaceRaw renames a new file with data over path, as another updater's commit does.
+func replaceRaw(t *testing.T, path string, data []byte) {
+	t.Helper()
+	tmp := path + ".new"
+	writeRaw(t, tmp, data, 0o644)
+	if err := os.Rename(tmp, path); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// updateInBackground runs an Update of target appending '+' and returns what its fn saw and its
+// error, once it is done.
+func updateInBackground(target string, opts ...Option) <-chan []byte {
+	done := make(chan []byte, 1)
+	go func() {
+		var saw []byte
+		err := Update(target, 0o644, func(old []byte) ([]byte, error) {
+			saw = bytes.Clone(old)
+			return append(old, '+'), nil
+		}, opts...)
+		if err != nil {
+			saw = []byte("error: " + err.Error())
+		}
+		done <- saw
+	}()
+	return done
+}
+
+// TestLockFollowsReplacement: an Update that waits on a file which its holder then replaces
+// (renaming a new version over it) or removes wakes up on a file no longer at the path; it must
+// lock, read and update what the path names now, never the stale file.
+func TestLockFollowsReplacement(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		opts []Option
+	}{
+		{"blocking", nil},
+		{"polling", []Option{WithLockTimeout(10 * time.Second)}},
+	} {
+		t.Run(tc.name+"/replaced", func(t *testing.T) {
+			target := filepath.Join(t.TempDir(), "x")
+			writeRaw(t, target, []byte("v1"), 0o644)
+			release := holdLock(t, target)
+			done := updateInBackground(target, tc.opts...)
+			time.Sleep(50 * time.Millisecond) // let it wait on v1
+			replaceRaw(t, target, []byte("v2"))
+			release()
+			if saw := <-done; string(saw) != "v2" {
+				t.Errorf("the waiter read %q, want the new version v2", saw)
+			}
+			wantContent(t, target, []byte("v2+"))
+		})
+		t.Run(tc.name+"/removed", func(t *testing.T) {
+			target := filepath.Join(t.TempDir(), "x")
+			writeRaw(t, target, []byte("v1"), 0o644)
+			release := holdLock(t, target)
+			done := updateInBackground(target, tc.opts...)
+			time.Sleep(50 * time.Millisecond)
+			if err := os.Remove(target); err != nil {
+				t.Fatal(err)
+			}
+			release()
+			if saw := <-done; saw != nil {
+				t.Errorf("the waiter read %q, want nil for the removed file", saw)
+			}
+			wantContent(t, target, []byte("+"))
+		})
+	}
+}
+
+// TestLockCreation: a missing file is created under its directory's lock; a waiter for that lock
+// that finds the file created meanwhile updates the file (under its lock) instead of creating it.
+func TestLockCreation(t *testing.T) {
+	dir := t.TempDir()
+	target := filepath.Join(dir, "x")
+	release := holdLock(t, target) // the directory's lock: x does not exist
+	err := Update(target, 0o644, func(old []byte) ([]byte, error) { return []byte("new"), nil }, WithLockTimeout(30*time.Millisecond))
+	wantStepError(t, err, "lock", target)
+	if !errors.Is(err, ErrLockTimeout) {
+		t.Errorf("got %v, want ErrLockTimeout while the directory is locked", err)
+	}
+
+	done := updateInBackground(target)
+	time.Sleep(50 * time.Millisecond) // let it wait on the directory
+	writeRaw(t, target, []byte("made meanwhile"), 0o644)
+	release()
+	if saw := <-done; string(saw) != "made meanwhile" {
+		t.Errorf("the waiter read %q, want the file created meanwhile", saw)
+	}
+	wantContent(t, target, []byte("made meanwhile+"))
+
+	// A dangling link: the lock is on the directory of the file it names, which is where the
+	// write creates it.
+	other := filepath.Join(dir, "other")
+	if err := os.Mkdir(other, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(dir, "link")
+	if err := os.Symlink("other/missing", link); err != nil {
+		t.Fatal(err)
+	}
+	holdLock(t, filepath.Join(other, "missing"))
+	err = Update(link, 0o644, func(old []byte) ([]byte, error) { return []byte("new"), nil }, WithLockTimeout(30*time.Millisecond))
+	if !errors.Is(err, ErrLockTimeout) {
+		t.Errorf("through a dangling link: got %v, want ErrLockTimeout while the link target's directory is locked", err)
+	}
+}
+
+// TestLockThroughLinks: updates through a symbolic link and through a hard link take the lock of
+// the file itself.
+func TestLockThroughLinks(t *testing.T) {
+	dir := t.TempDir()
+	target := filepath.Join(dir, "x")
+	writeRaw(t, target, []byte("old"), 0o644)
+	symlink, hardlink := filepath.Join(dir, "sym"), filepath.Join(dir, "hard")
+	if err := os.Symlink("x", symlink); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Link(target, hardlink); err != nil {
+		t.Fatal(err)
+	}
+	holdLock(t, target)
+	for _, name := range []string{symlink, hardlink} {
+		err := Update(name, 0o644, func(old []byte) ([]byte, error) { return []byte("new"), nil }, WithLockTimeout(30*time.Millisecond))
+		if !errors.Is(err, ErrLockTimeout) {
+			t.Errorf("%s: got %v, want ErrLockTimeout while the file is locked", name, err)
+		}
+	}
+	wantContent(t, target, []byte("old"))
+}
+
+// TestUpdateNotRegular: Update refuses a FIFO without waiting for a writer to open it, as the
+// writes refuse it.
+func TestUpdateNotRegular(t *testing.T) {
+	fifo := filepath.Join(t.TempDir(), "fifo")
+	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	err := Update(fifo, 0o644, func(old []byte) ([]byte, error) { return []byte("x"), nil })
+	wantStepError(t, err, "open", fifo)
+	if !errors.Is(err, ErrNotRegular) {
+		t.Errorf("got %v, want ErrNotRegular", err)
+	}
+	dir := t.TempDir()
+	err = Update(dir, 0o644, func(old []byte) ([]byte, error) { return []byte("x"), nil })
+	if !errors.Is(err, syscall.EISDIR) {
+		t.Errorf("a directory: got %v, want EISDIR", err)
+	}
+}
