@@ -5,7 +5,6 @@ import (
 	"go/ast"
 	"go/constant"
 	"go/types"
-	"path"
 	"strconv"
 
 	"golang.org/x/tools/go/analysis"
@@ -197,9 +196,6 @@ func (c *checker) describePath(e ast.Expr) string {
 	}
 	return "its target"
 }
-
-// helperName is the package name of the helper, as written in messages.
-func (c *checker) helperName() string { return path.Base(c.cfg.helper) }
 
 // funcName names a function or method for messages.
 func funcName(fn *types.Func) string {

@@ -142,7 +142,9 @@ func (c *checker) report() {
 				ff = c.factsOf(d.fix.file)
 				files[d.fix.file] = ff
 			}
-			d.d.SuggestedFixes = []analysis.SuggestedFix{c.suggestedFix(d.fix, ff)}
+			if fix, ok := c.suggestedFix(d.fix, ff); ok {
+				d.d.SuggestedFixes = []analysis.SuggestedFix{fix}
+			}
 		}
 		c.pass.Report(d.d)
 	}
