@@ -217,29 +217,66 @@ func diffCrashFS(a, b *crashFS, d crashObj, path string) string {
 	return ""
 }
 
+// removed records the removal of the entry name, the object fi, from the directory dir.
+func (r *crashRecorder) removed(dir fs.FileInfo, name string, fi fs.FileInfo) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	d, ok1 := r.known(dir, "the directory of "+name)
+	o, ok2 := r.known(fi, "removal of "+name)
+	if ok1 && ok2 {
+		r.ops = append(r.ops, crashOp{Kind: crashUnlink, Dir: d, Name: name, Obj: o})
+	}
+}
+
 // wrap makes o record into r. Every call is made for real; what it changes is recorded after it
 // succeeds.
 func (r *crashRecorder) wrap(o *fileOps) {
 	real := *o
-	o.openFile = func(name string, flag int, perm fs.FileMode) (*os.File, error) {
-		_, statErr := os.Lstat(name)
-		f, err := real.openFile(name, flag, perm)
+	o.openFile = func(d *directory, name string, flag int, perm fs.FileMode) (*os.File, error) {
+		_, statErr := os.Lstat(d.join(name))
+		f, err := real.openFile(d, name, flag, perm)
 		if err != nil {
 			return f, err
 		}
 		switch {
 		case flag&os.O_TRUNC != 0:
-			r.failf("open %s: O_TRUNC is not in the model", name)
+			r.failf("open %s: O_TRUNC is not in the model", d.join(name))
 		case flag&os.O_CREATE != 0 && statErr != nil:
-			dir, derr := os.Stat(filepath.Dir(name))
+			dir, derr := os.Stat(d.path)
 			fi, ferr := f.Stat()
 			if derr != nil || ferr != nil {
-				r.failf("open %s: %v %v", name, derr, ferr)
+				r.failf("open %s: %v %v", d.join(name), derr, ferr)
 				break
 			}
-			r.created(crashCreate, dir, filepath.Base(name), fi)
+			r.created(crashCreate, dir, name, fi)
 		}
 		return f, err
+	}
+	o.mkdir = func(d *directory, name string, perm fs.FileMode) error {
+		err := real.mkdir(d, name, perm)
+		if err == nil {
+			dir, derr := os.Stat(d.path)
+			fi, ferr := os.Lstat(d.join(name))
+			if derr != nil || ferr != nil {
+				r.failf("mkdir %s: %v %v", d.join(name), derr, ferr)
+				return err
+			}
+			r.created(crashMkdir, dir, name, fi)
+		}
+		return err
+	}
+	o.remove = func(d *directory, name string) error {
+		fi, lerr := os.Lstat(d.join(name))
+		err := real.remove(d, name)
+		if err == nil {
+			dir, derr := os.Stat(d.path)
+			if lerr != nil || derr != nil {
+				r.failf("remove %s: %v %v", d.join(name), lerr, derr)
+				return err
+			}
+			r.removed(dir, name, fi)
+		}
+		return err
 	}
 	o.write = func(f *os.File, p []byte) (int, error) {
 		off, serr := f.Seek(0, io.SeekCurrent)
@@ -265,25 +302,24 @@ func (r *crashRecorder) wrap(o *fileOps) {
 		}
 		return err
 	}
-	o.rename = func(oldpath, newpath string) error {
-		fi, lerr := os.Lstat(oldpath)
-		err := real.rename(oldpath, newpath)
+	o.rename = func(d *directory, oldname, newname string) error {
+		fi, lerr := os.Lstat(d.join(oldname))
+		err := real.rename(d, oldname, newname)
 		if err == nil {
-			dir, derr := os.Stat(filepath.Dir(oldpath))
-			dir2, derr2 := os.Stat(filepath.Dir(newpath))
-			if lerr != nil || derr != nil || derr2 != nil {
-				r.failf("rename %s: %v %v %v", oldpath, lerr, derr, derr2)
+			dir, derr := os.Stat(d.path)
+			if lerr != nil || derr != nil {
+				r.failf("rename %s: %v %v", d.join(oldname), lerr, derr)
 				return err
 			}
-			r.renamed(dir, filepath.Base(oldpath), dir2, filepath.Base(newpath), fi)
+			r.renamed(dir, oldname, dir, newname, fi)
 		}
 		return err
 	}
-	o.syncDir = func(dir string) error {
-		err := real.syncDir(dir)
+	o.syncDir = func(d *directory, f *os.File) error {
+		err := real.syncDir(d, f)
 		if err == nil {
-			if fi, serr := os.Stat(dir); serr != nil {
-				r.failf("fsync %s: %v", dir, serr)
+			if fi, serr := os.Stat(d.path); serr != nil {
+				r.failf("fsync %s: %v", d.path, serr)
 			} else {
 				r.synced(fi)
 			}

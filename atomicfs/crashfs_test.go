@@ -157,7 +157,7 @@ func TestCrashStates(t *testing.T) {
 // the directory fsync an old (or missing) target after the call returned.
 func TestCrashStatesNegative(t *testing.T) {
 	dropFileSync := func(o *fileOps) { o.sync = func(*os.File) error { return nil } }
-	dropDirSync := func(o *fileOps) { o.syncDir = func(string) error { return nil } }
+	dropDirSync := func(o *fileOps) { o.syncDir = func(*directory, *os.File) error { return nil } }
 	cases := []struct {
 		name   string
 		sc     crashScenario

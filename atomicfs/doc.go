@@ -24,27 +24,48 @@
 // of") and by matching ErrDirSync. A process killed in the middle of a write leaves its temp
 // file behind; CleanTemps removes such leftovers.
 //
-// # Permissions and owner
+// # Which file, and whether it may be written: the kernel decides
 //
-// As with os.WriteFile, a new file gets perm minus the umask, and an existing file keeps its
-// mode (including the setuid, setgid and sticky bits), whatever perm says. An existing file also
-// keeps its owner and group when the process may set them (root may; others may keep their own
-// files and choose one of their groups); otherwise the new file belongs to the writer, where
-// os.WriteFile, rewriting the file in place, would have kept the owner.
-// The temp file is created with the final permission bits, so it is never more readable than the
-// final file. An existing file that the process may not write is refused, as os.WriteFile refuses
-// it, although the rename would be allowed by the directory's permissions.
+// The target is the file os.WriteFile(name) would write, found the way the kernel finds it: the
+// directory part of name is opened by one kernel path walk (so "l/../x.json", with l a link to a
+// directory, names x.json next to the directory l points to, as for the kernel), and every later
+// step — creating the temp file, renaming it, fsyncing the directory — is relative to that open
+// directory, so a directory swapped in meanwhile by another process is never written to. A
+// symbolic link as the last element of name is written through, as by os.WriteFile: the file it
+// finally points to is replaced and the link stays a link; a dangling link creates the file it
+// names. On Linux the kernel is first asked whether the link may be followed at all (an O_PATH
+// open), so fs.protected_symlinks refuses exactly what it refuses os.WriteFile (EACCES).
+//
+// An existing target is opened for writing (without truncating it) before anything is written,
+// and that open is the kernel's verdict: permissions and ACLs, read-only mounts (EROFS),
+// immutable and append-only files (EPERM), fs.protected_regular, security modules. A file the
+// process may not write is refused with os.WriteFile's errno, although the directory's
+// permissions would let a rename replace it.
 //
 // A target that exists but is not a regular file (a device such as /dev/null, a FIFO, a socket)
 // is refused with ErrNotRegular: it cannot be replaced atomically, and renaming a file over it
 // would destroy it. A directory gives EISDIR, as with os.WriteFile.
 //
-// # Symbolic links
+// # What the file keeps
 //
-// os.WriteFile writes through a symbolic link, and so does this package: if name is a link (or a
-// chain of links), the file it finally points to is replaced (the temp file is created in that
-// file's directory) and the link stays a link. A dangling link creates the file it names. Other
-// hard links to the replaced file keep the old content: a rename creates a new file.
+// os.WriteFile rewrites an existing file in place, so the file keeps everything but its content.
+// A replacement is a new file, which is given, before the first data byte is written:
+//   - the mode, including the setuid, setgid and sticky bits (which the kernel then clears on
+//     the writes exactly as on os.WriteFile's, unless the writer has CAP_FSETID);
+//   - the owner and group, as far as the process may set them: root keeps both; others keep the
+//     group when they belong to it, so a file alice:proj 0660 that bob updates becomes bob:proj
+//     (the owner is the one thing a non-root writer cannot keep — see the README's drop-in
+//     differences);
+//   - the extended attributes (user.*, and security.* and trusted.* where the process may set
+//     them), and with them the POSIX ACL, so that named users and groups keep their access and
+//     the group bits of an ACL'd file stay its mask;
+//   - on Linux, the inode flags any owner may set (chattr s, u, c, S, d, A, m, t, C).
+//
+// A new file gets perm minus the umask (or as its directory's default ACL says), as with
+// os.WriteFile. The temp file of an existing target is created readable and writable by the
+// writer alone, and reaches the target's owner, group, ACL and mode before it holds any data: a
+// user whom the target shuts out can never read the new content from the temp file. Other hard
+// links to the replaced file keep the old content: a rename creates a new file.
 //
 // # Locked updates
 //

@@ -13,7 +13,7 @@ import (
 // through (MOVEFILE_WRITE_THROUGH). The error names dir and carries the *fs.PathError of the
 // failing system call.
 func SyncDir(dir string) error {
-	if err := ops.syncDir(dir); err != nil {
+	if err := syncDir(dir); err != nil {
 		return fail("fsync directory", dir, dir, err)
 	}
 	return nil
@@ -42,11 +42,11 @@ func Rename(oldpath, newpath string) error {
 		return &opError{step: "rename", name: oldpath + " " + newpath, err: err}
 	}
 	newDir, oldDir := filepath.Dir(newpath), filepath.Dir(oldpath)
-	if err := ops.syncDir(newDir); err != nil {
+	if err := syncDir(newDir); err != nil {
 		return fail("fsync directory of", newpath, newDir, notDurable(err))
 	}
 	if oldDir != newDir {
-		if err := ops.syncDir(oldDir); err != nil {
+		if err := syncDir(oldDir); err != nil {
 			return fail("fsync directory of", oldpath, oldDir, notDurable(err))
 		}
 	}
@@ -62,7 +62,7 @@ func Remove(name string) error {
 		return fail("remove", name, name, err)
 	}
 	dir := filepath.Dir(name)
-	if err := ops.syncDir(dir); err != nil {
+	if err := syncDir(dir); err != nil {
 		return fail("fsync directory of", name, dir, notDurable(err))
 	}
 	return nil

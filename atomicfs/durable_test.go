@@ -20,12 +20,12 @@ func recordDirSyncs(t *testing.T, failOn string) *[]string {
 	var synced []string
 	withOps(t, func(o *fileOps) {
 		real := o.syncDir
-		o.syncDir = func(dir string) error {
-			synced = append(synced, dir)
-			if dir == failOn {
-				return &fs.PathError{Op: "fsync", Path: dir, Err: syscall.EIO}
+		o.syncDir = func(d *directory, f *os.File) error {
+			synced = append(synced, d.path)
+			if d.path == failOn {
+				return &fs.PathError{Op: "fsync", Path: d.path, Err: syscall.EIO}
 			}
-			return real(dir)
+			return real(d, f)
 		}
 	})
 	return &synced

@@ -24,8 +24,11 @@ func TestFailuresLeaveTargetIntact(t *testing.T) {
 		wantErr error // matched with errors.Is
 	}{
 		{"create temp refused", "create temp file for", func(o *fileOps) {
-			o.openFile = func(name string, flag int, perm fs.FileMode) (*os.File, error) {
-				return nil, &fs.PathError{Op: "open", Path: name, Err: syscall.EACCES}
+			o.openFile = func(d *directory, name string, flag int, perm fs.FileMode) (*os.File, error) {
+				if flag&os.O_EXCL == 0 { // the target itself, which may be written
+					return openFileAt(d, name, flag, perm)
+				}
+				return nil, &fs.PathError{Op: "open", Path: d.join(name), Err: syscall.EACCES}
 			}
 		}, fs.ErrPermission},
 		{"disk full", "write", func(o *fileOps) {
@@ -74,7 +77,7 @@ func TestFailuresLeaveTargetIntact(t *testing.T) {
 			}
 		}, syscall.EIO},
 		{"rename refused", "rename", func(o *fileOps) {
-			o.rename = func(oldpath, newpath string) error {
+			o.rename = func(d *directory, oldpath, newpath string) error {
 				return &os.LinkError{Op: "rename", Old: oldpath, New: newpath, Err: syscall.EXDEV}
 			}
 		}, syscall.EXDEV},
@@ -131,7 +134,7 @@ func TestFsyncFailureIsNotRetried(t *testing.T) {
 	syncs, renames := 0, 0
 	withOps(t, func(o *fileOps) {
 		o.sync = func(f *os.File) error { syncs++; return syscall.EIO }
-		o.rename = func(oldpath, newpath string) error { renames++; return os.Rename(oldpath, newpath) }
+		o.rename = func(d *directory, oldpath, newpath string) error { renames++; return renameAt(d, oldpath, newpath) }
 	})
 	if err := WriteFile(target, []byte("data"), 0o644); !errors.Is(err, syscall.EIO) {
 		t.Fatalf("got %v, want EIO", err)
@@ -151,7 +154,9 @@ func TestDirSyncFailure(t *testing.T) {
 	dir := t.TempDir()
 	target := filepath.Join(dir, "x")
 	withOps(t, func(o *fileOps) {
-		o.syncDir = func(d string) error { return &fs.PathError{Op: "fsync", Path: d, Err: syscall.EIO} }
+		o.syncDir = func(d *directory, f *os.File) error {
+			return &fs.PathError{Op: "fsync", Path: d.path, Err: syscall.EIO}
+		}
 	})
 	err := WriteFile(target, []byte("new"), 0o644)
 	pe := wantStepError(t, err, "fsync directory of", target)
@@ -172,7 +177,7 @@ func TestWithoutVerifyAndSync(t *testing.T) {
 			return 0, io.EOF
 		}
 		o.sync = func(*os.File) error { t.Error("fsync despite WithoutSync"); return nil }
-		o.syncDir = func(string) error { t.Error("directory fsync despite WithoutSync"); return nil }
+		o.syncDir = func(*directory, *os.File) error { t.Error("directory fsync despite WithoutSync"); return nil }
 	})
 	if err := WriteFile(target, []byte("data"), 0o644, WithoutVerify(), WithoutSync()); err != nil {
 		t.Fatal(err)

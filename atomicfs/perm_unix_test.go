@@ -59,10 +59,10 @@ func TestPermissionsLikeOSWriteFile(t *testing.T) {
 			}
 			var tempModes []fs.FileMode
 			withOps(t, func(o *fileOps) {
-				o.openFile = func(name string, flag int, perm fs.FileMode) (*os.File, error) {
-					f, err := os.OpenFile(name, flag, perm)
+				o.openFile = func(d *directory, name string, flag int, perm fs.FileMode) (*os.File, error) {
+					f, err := openFileAt(d, name, flag, perm)
 					if err == nil {
-						tempModes = append(tempModes, modeOf(t, name))
+						tempModes = append(tempModes, modeOf(t, d.join(name)))
 					}
 					return f, err
 				}

@@ -42,13 +42,13 @@ func withRetries(t *testing.T, transient error) *fakeClock {
 func failingRename(t *testing.T, n int, errno syscall.Errno, c *fakeClock, cost time.Duration) *int {
 	calls := new(int)
 	withOps(t, func(o *fileOps) {
-		o.rename = func(oldpath, newpath string) error {
+		o.rename = func(d *directory, oldname, newname string) error {
 			*calls++
 			c.t = c.t.Add(cost)
 			if n < 0 || *calls <= n {
-				return &os.LinkError{Op: "rename", Old: oldpath, New: newpath, Err: errno}
+				return &os.LinkError{Op: "rename", Old: d.join(oldname), New: d.join(newname), Err: errno}
 			}
-			return os.Rename(oldpath, newpath)
+			return renameAt(d, oldname, newname)
 		}
 	})
 	return calls
@@ -193,9 +193,9 @@ func TestNoRetriesOnUnix(t *testing.T) {
 			target := filepath.Join(dir, "x")
 			calls := 0
 			withOps(t, func(o *fileOps) {
-				o.rename = func(oldpath, newpath string) error {
+				o.rename = func(d *directory, oldname, newname string) error {
 					calls++
-					return &os.LinkError{Op: "rename", Old: oldpath, New: newpath, Err: errno}
+					return &os.LinkError{Op: "rename", Old: d.join(oldname), New: d.join(newname), Err: errno}
 				}
 			})
 			if err := WriteFile(target, []byte("new"), 0o644); !errors.Is(err, errno) {

@@ -63,7 +63,9 @@ func TestDurabilityOrder(t *testing.T) {
 	}
 	dir := t.TempDir()
 	trace := filepath.Join(t.TempDir(), "trace")
-	cmd := exec.Command(strace, "-f", "-qq", "-s", "4096", "-o", trace, "-e", "trace=%file,%desc", os.Args[0])
+	// -y shows the path of every descriptor argument: the writes work relative to a directory
+	// descriptor (openat, renameat), so paths come from the descriptors, not from the calls.
+	cmd := exec.Command(strace, "-f", "-qq", "-y", "-s", "4096", "-o", trace, "-e", "trace=%file,%desc", os.Args[0])
 	cmd.Env = append(os.Environ(), childEnv+"=strace", "ATOMICFS_TEST_DIR="+dir)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("strace: %v\n%s", err, out)
@@ -71,29 +73,23 @@ func TestDurabilityOrder(t *testing.T) {
 	calls := readTrace(t, trace)
 
 	var (
-		fds      = map[string]string{} // open descriptors: fd -> path
-		synced   = map[string]bool{}   // paths fsynced (through some descriptor) so far
-		renamed  []string              // targets renamed in the current segment
-		dirSyncs int                   // fsyncs of dir since the last rename
-		segment  int                   // index of the write in progress
+		synced   = map[string]bool{} // paths fsynced (through some descriptor) so far
+		renamed  []string            // targets renamed in the current segment
+		dirSyncs int                 // fsyncs of dir since the last rename
+		segment  int                 // index of the write in progress
 	)
-	openRe := regexp.MustCompile(`^open(?:at)?\((?:AT_FDCWD|\d+), "([^"]*)".*\)\s+= (\d+)$`)
-	closeRe := regexp.MustCompile(`^close\((\d+)\)`)
-	fsyncRe := regexp.MustCompile(`^f(?:data)?sync\((\d+)\)\s+= 0$`)
-	renameRe := regexp.MustCompile(`^rename(?:at2?)?\((?:(?:AT_FDCWD|\d+), )?"([^"]*)", (?:(?:AT_FDCWD|\d+), )?"([^"]*)".*\)\s+= 0$`)
+	fsyncRe := regexp.MustCompile(`^f(?:data)?sync\(\d+<([^>]*)>\)\s+= 0$`)
+	at := `(?:AT_FDCWD|\d+<([^>]*)>), `
+	renameRe := regexp.MustCompile(`^rename(?:at2?)?\((?:` + at + `)?"([^"]*)", (?:` + at + `)?"([^"]*)".*\)\s+= 0$`)
 	for _, c := range calls {
-		if m := openRe.FindStringSubmatch(c); m != nil {
-			fds[m[2]] = m[1]
-		} else if m := closeRe.FindStringSubmatch(c); m != nil {
-			delete(fds, m[1])
-		} else if m := fsyncRe.FindStringSubmatch(c); m != nil {
-			path := fds[m[1]]
+		if m := fsyncRe.FindStringSubmatch(c); m != nil {
+			path := m[1]
 			synced[path] = true
 			if path == dir && len(renamed) > 0 {
 				dirSyncs++
 			}
 		} else if m := renameRe.FindStringSubmatch(c); m != nil {
-			from, to := m[1], m[2]
+			from, to := filepath.Join(m[1], m[2]), filepath.Join(m[3], m[4])
 			if !strings.HasPrefix(from, dir+"/") || !IsTemp(filepath.Base(from)) {
 				continue
 			}

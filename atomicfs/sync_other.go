@@ -2,14 +2,11 @@
 
 package atomicfs
 
-import (
-	"io/fs"
-	"os"
-)
+import "os"
 
-// syncDir fsyncs dir where the platform allows it; where it does not, the rename's durability is
-// up to the file system.
-func syncDir(dir string) error {
+// fsyncDirPath fsyncs dir where the platform allows it; where it does not, the rename's
+// durability is up to the file system.
+func fsyncDirPath(dir string) error {
 	d, err := os.Open(dir)
 	if err != nil {
 		return err
@@ -20,6 +17,3 @@ func syncDir(dir string) error {
 
 // rename is os.Rename.
 func rename(oldpath, newpath string) error { return os.Rename(oldpath, newpath) }
-
-// keepOwner does nothing: the platform has no Unix owner and group.
-func keepOwner(f *os.File, fi fs.FileInfo) error { return nil }

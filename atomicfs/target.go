@@ -1,72 +1,73 @@
 package atomicfs
 
 import (
+	"errors"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"strings"
 	"syscall"
 	"unicode/utf8"
 )
 
-// maxLinks is how many symbolic links resolve follows before giving up with ELOOP, as Linux does
-// for a whole path (40) — generous for chains of whole-file links.
+// maxLinks is how many symbolic links a write follows before giving up with ELOOP, as Linux does
+// for a whole path (40).
 const maxLinks = 40
 
-// resolve returns the file a write to name must replace, and its FileInfo (nil if it does not
-// exist yet). Like os.WriteFile, which opens name and so writes through symbolic links, a link
-// (or a chain of them) is followed to its final target, so the link stays a link and the file it
-// points to gets the new content; a dangling link leads to the file it names, which is created.
-// Only a target that is a link costs more than the one Lstat.
-func resolve(name string) (string, fs.FileInfo, error) {
-	if name == "" {
-		return "", nil, &fs.PathError{Op: "open", Path: name, Err: syscall.ENOENT}
-	}
-	path := name
-	for range maxLinks {
-		fi, err := os.Lstat(path)
-		switch {
-		case os.IsNotExist(err):
-			if endsInSeparator(path) {
-				return "", nil, &fs.PathError{Op: "open", Path: path, Err: syscall.EISDIR}
-			}
-			return path, nil, nil
-		case err != nil:
-			return "", nil, err
-		case fi.IsDir():
-			return "", nil, &fs.PathError{Op: "open", Path: path, Err: syscall.EISDIR}
-		case fi.Mode()&fs.ModeSymlink == 0:
-			if endsInSeparator(path) {
-				return "", nil, &fs.PathError{Op: "open", Path: path, Err: syscall.ENOTDIR}
-			}
-			if !fi.Mode().IsRegular() {
-				// A device, FIFO or socket cannot be replaced atomically, and renaming a regular
-				// file over it (over /dev/null, say) would destroy it: refuse.
-				return "", nil, &fs.PathError{Op: "open", Path: path, Err: ErrNotRegular}
-			}
-			return path, fi, nil
-		}
-		dest, err := os.Readlink(path)
-		if err != nil {
-			return "", nil, err
-		}
-		if !filepath.IsAbs(dest) {
-			// A relative link is relative to the directory holding it, and that directory is
-			// where the kernel finds it: resolve the directory's own links first, so that a ".."
-			// in dest climbs out of the real directory, not the lexical one.
-			dir, err := filepath.EvalSymlinks(filepath.Dir(path))
-			if err != nil {
-				return "", nil, err
-			}
-			dest = filepath.Join(dir, dest)
-		}
-		path = dest
-	}
-	return "", nil, &fs.PathError{Op: "open", Path: name, Err: syscall.ELOOP}
+// A target is the file a write replaces, found as the kernel finds the file os.WriteFile opens.
+type target struct {
+	dir  *directory // the directory that holds the entry: every step of the write is relative to it
+	base string     // the entry's name in dir
+
+	// f is the existing file, opened for writing (nil: there is none, the write creates it).
+	// The open is the kernel's verdict that os.WriteFile could write the file — permissions,
+	// ACLs, read-only mounts, immutable files, security modules — and the file's metadata is
+	// copied from it. It is closed before the first data byte is written.
+	f    *os.File
+	info fs.FileInfo // f's, when f is not nil
 }
 
-func endsInSeparator(path string) bool {
-	return path != "" && os.IsPathSeparator(path[len(path)-1])
+// close releases the target's descriptors.
+func (t *target) close() {
+	t.closeFile()
+	t.dir.close()
+}
+
+func (t *target) closeFile() {
+	if t.f != nil {
+		t.f.Close()
+		t.f = nil
+	}
+}
+
+// splitName splits name at its last separator into the directory part and the entry name,
+// without cleaning: "l/../x.json" must keep its ".." for the kernel, which climbs out of the
+// directory l points to, not out of l.
+func splitName(name string) (dirPart, base string) {
+	i := len(name) - 1
+	for i >= 0 && !os.IsPathSeparator(name[i]) {
+		i--
+	}
+	switch {
+	case i < 0:
+		return ".", name
+	case i == 0:
+		return name[:1], name[1:]
+	}
+	return name[:i], name[i+1:]
+}
+
+// notAFileName returns the error os.WriteFile gets for a name whose last element cannot be a
+// file ("dir/", ".", ".."): EISDIR for a directory, ENOTDIR for a file named with a trailing
+// separator.
+func notAFileName(name string) error {
+	fi, err := os.Stat(name)
+	switch {
+	case err == nil && !fi.IsDir():
+		return &fs.PathError{Op: "open", Path: name, Err: syscall.ENOTDIR}
+	case err == nil || errors.Is(err, fs.ErrNotExist):
+		return &fs.PathError{Op: "open", Path: name, Err: syscall.EISDIR}
+	}
+	return err
 }
 
 // tempPrefix returns the start of the temp file names for the target base name: ".<base>.tmp-".

@@ -304,9 +304,9 @@ func TestSkipWrite(t *testing.T) {
 		t.Fatal(err)
 	}
 	withOps(t, func(o *fileOps) {
-		o.openFile = func(name string, flag int, perm fs.FileMode) (*os.File, error) {
+		o.openFile = func(d *directory, name string, flag int, perm fs.FileMode) (*os.File, error) {
 			t.Errorf("temp file %s created for a skipped write", name)
-			return os.OpenFile(name, flag, perm)
+			return openFileAt(d, name, flag, perm)
 		}
 	})
 	skips := []func() error{

@@ -6,7 +6,6 @@ import (
 	"io/fs"
 	"math/rand/v2"
 	"os"
-	"path/filepath"
 )
 
 // WriteFile writes data to the file name atomically and durably. It takes the same arguments as
@@ -40,65 +39,67 @@ func writeFile(name string, data []byte, perm fs.FileMode, o *options) error {
 
 // pending is a temp file on its way to replacing a target.
 type pending struct {
-	name   string // the target as the caller named it, for errors
-	target string // the file to replace: name with symbolic links resolved
-	dir    string // the directory of target and of the temp file
-	tmp    string // the temp file's path
-	f      *os.File
-	size   int64 // bytes written to f
-	o      *options
-
-	existing fs.FileInfo // the target before the write; nil if it did not exist
+	name string  // the target as the caller named it, for errors
+	t    *target // the file to replace, and the directory every step happens in
+	tmp  string  // the temp file's name in t.dir
+	f    *os.File
+	size int64 // bytes written to f
+	o    *options
 }
 
-// begin creates the temp file for a write to name, with the target's final permission bits (an
-// existing target's owner and special bits follow in commit, after the writes).
+// tmpPath is the temp file's path, for errors.
+func (p *pending) tmpPath() string { return p.t.dir.join(p.tmp) }
+
+// begin resolves name and creates the temp file for a write to it, already with the metadata the
+// replacement keeps (see keepMetadata), so that nothing is written to a file that is more readable
+// than the target.
 func begin(name string, perm fs.FileMode, o *options) (*pending, error) {
-	target, fi, err := resolve(name)
+	t, step, err := resolveTarget(name, o)
 	if err != nil {
-		return nil, fail("open", name, name, err)
+		return nil, fail(step, name, name, err)
 	}
-	p := &pending{name: name, target: target, dir: filepath.Dir(target), o: o}
+	p := &pending{name: name, t: t, o: o}
 	createPerm := perm
-	if fi != nil {
-		if err := ops.access(target); err != nil {
-			return nil, fail("open", name, target, err)
-		}
-		// An existing target keeps its mode. Creating the temp file with the target's permission
-		// bits (minus the umask) means it is never more readable than the target is.
-		createPerm = fi.Mode().Perm()
+	if t.f != nil {
+		// Readable by the writer alone until keepMetadata has given it the target's owner, group,
+		// ACL and mode. A new target's temp file gets perm (minus the umask, or as the
+		// directory's default ACL says) like os.WriteFile's new file: it is final from the start.
+		createPerm = 0o600
 	}
-	if err := p.create(filepath.Base(target), createPerm); err != nil {
+	if err := p.create(createPerm); err != nil {
+		t.close()
 		return nil, err
 	}
-	p.existing = fi
+	if t.f != nil {
+		step, err := keepMetadata(t, p.f)
+		t.closeFile()
+		if err != nil {
+			p.discard()
+			return nil, fail(step, name, p.tmpPath(), err)
+		}
+	}
 	return p, nil
 }
 
 // randLen is the length of the random part of a temp file name: 12 base-36 digits, 62 bits.
 const randLen = 12
 
-// create creates a new temp file in p.dir, exclusively, so that no two writers ever share one.
-func (p *pending) create(base string, perm fs.FileMode) error {
-	prefix := tempPrefix(base)
-	madeDirs := false
+// create creates a new temp file in the target's directory, exclusively, so that no two writers
+// ever share one, and locks it until it is renamed or removed (see lockTemp).
+func (p *pending) create(perm fs.FileMode) error {
+	prefix := tempPrefix(p.t.base)
 	for attempt := 0; ; attempt++ {
-		tmp := filepath.Join(p.dir, prefix+randomSuffix())
-		f, err := ops.openFile(tmp, os.O_RDWR|os.O_CREATE|os.O_EXCL, perm)
-		switch {
-		case err == nil:
+		tmp := prefix + randomSuffix()
+		f, err := ops.openFile(p.t.dir, tmp, os.O_RDWR|os.O_CREATE|os.O_EXCL, perm)
+		if err == nil {
+			lockTemp(f)
 			p.tmp, p.f = tmp, f
 			return nil
-		case errors.Is(err, fs.ErrExist) && attempt < 100:
-			continue
-		case errors.Is(err, fs.ErrNotExist) && p.o.mkdirAll && !madeDirs:
-			if err := mkdirAll(p.dir, p.o.dirPerm, p.o.noSync); err != nil {
-				return fail("mkdir", p.name, p.dir, withoutDirSyncMark(err))
-			}
-			madeDirs = true
+		}
+		if errors.Is(err, fs.ErrExist) && attempt < 100 {
 			continue
 		}
-		return fail("create temp file for", p.name, tmp, err)
+		return fail("create temp file for", p.name, p.t.dir.join(tmp), err)
 	}
 }
 
@@ -121,59 +122,45 @@ func (p *pending) write(b []byte) error {
 		err = io.ErrShortWrite
 	}
 	if err != nil {
-		return fail("write", p.name, p.tmp, err)
+		return fail("write", p.name, p.tmpPath(), err)
 	}
 	return nil
 }
 
-// commit makes the temp file the target: fsync, verify (unless disabled), close, rename,
-// directory fsync. On any failure before the rename the temp file is removed.
+// commit makes the temp file the target: fsync, verify (unless disabled), rename, directory
+// fsync. On any failure before the rename the temp file is removed. The temp file stays open,
+// and so locked against CleanTemps, until it has been renamed.
 func (p *pending) commit(verify func(*os.File) error) error {
-	if p.existing != nil {
-		// After the writes, since a write by anyone but root clears the set-user-ID and
-		// set-group-ID bits; before the fsync, which makes them durable with the data.
-		if err := p.keepMode(); err != nil {
-			p.discard()
-			return err
-		}
-	}
 	syncErr, verifyErr := p.syncAndVerify(verify)
 	if syncErr != nil {
 		// A failed fsync leaves the page cache in an unknown state (the kernel may have dropped
 		// the dirty pages and cleared the error): the temp file is never retried, only discarded.
 		p.discard()
-		return fail("fsync", p.name, p.tmp, syncErr)
+		return fail("fsync", p.name, p.tmpPath(), syncErr)
 	}
 	if verifyErr != nil {
 		p.discard()
-		return fail("verify", p.name, p.tmp, verifyErr)
+		return fail("verify", p.name, p.tmpPath(), verifyErr)
 	}
-	if err := p.f.Close(); err != nil {
-		os.Remove(p.tmp)
-		return fail("close", p.name, p.tmp, err)
-	}
-	if err := retries.do(func() error { return ops.rename(p.tmp, p.target) }); err != nil {
-		os.Remove(p.tmp)
-		return fail("rename", p.name, p.target, err)
-	}
-	if !p.o.noSync {
-		if err := ops.syncDir(p.dir); err != nil {
-			return fail("fsync directory of", p.name, p.dir, notDurable(err))
+	if !renameOpenFiles {
+		if err := p.f.Close(); err != nil {
+			p.discard()
+			return fail("close", p.name, p.tmpPath(), err)
 		}
 	}
-	return nil
-}
-
-// keepMode gives the temp file the existing target's owner and mode. The owner first: chown
-// clears the set-user-ID and set-group-ID bits, chmod restores them. The chmod also undoes the
-// umask, which is cheaper than finding out whether it took anything away (reading the umask means
-// changing it, which races with other goroutines creating files).
-func (p *pending) keepMode() error {
-	if err := keepOwner(p.f, p.existing); err != nil {
-		return fail("chown", p.name, p.tmp, err)
+	if err := retries.do(func() error { return ops.rename(p.t.dir, p.tmp, p.t.base) }); err != nil {
+		p.discard()
+		return fail("rename", p.name, p.t.dir.join(p.t.base), err)
 	}
-	if err := p.f.Chmod(p.existing.Mode() & (fs.ModePerm | fs.ModeSetuid | fs.ModeSetgid | fs.ModeSticky)); err != nil {
-		return fail("chmod", p.name, p.tmp, err)
+	var dirErr error
+	if !p.o.noSync {
+		dirErr = ops.syncDir(p.t.dir, p.f)
+	}
+	// The data is on disk already (fsynced): a close error could say nothing more about it.
+	p.f.Close()
+	p.t.close()
+	if dirErr != nil {
+		return fail("fsync directory of", p.name, p.t.dir.path, notDurable(dirErr))
 	}
 	return nil
 }
@@ -207,11 +194,13 @@ func (p *pending) syncAndVerify(verify func(*os.File) error) (syncErr, verifyErr
 	return syncErr, <-verified
 }
 
-// discard closes and removes the temp file.
+// discard closes and removes the temp file and releases the target.
 func (p *pending) discard() error {
 	p.f.Close()
-	if err := os.Remove(p.tmp); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return fail("remove temp file of", p.name, p.tmp, err)
+	err := ops.remove(p.t.dir, p.tmp)
+	p.t.close()
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fail("remove temp file of", p.name, p.tmpPath(), err)
 	}
 	return nil
 }
@@ -220,31 +209,20 @@ func (p *pending) discard() error {
 // of each directory it creates, so that the new entries are durable before a file is renamed into
 // them.
 func mkdirAll(dir string, perm fs.FileMode, noSync bool) error {
-	var missing []string
-	for d := dir; ; {
-		if _, err := os.Stat(d); err == nil {
-			break
-		} else if !errors.Is(err, fs.ErrNotExist) {
-			return err
-		}
-		missing = append(missing, d)
-		parent := filepath.Dir(d)
-		if parent == d {
-			break
-		}
-		d = parent
+	d, err := ops.openDir(nil, dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		d, err = mkdirAllAt(dir, perm, noSync)
 	}
-	for i := len(missing) - 1; i >= 0; i-- {
-		d := missing[i]
-		// Another writer may create the same directory at the same time: that is success too.
-		if err := os.Mkdir(d, perm); err != nil && !errors.Is(err, fs.ErrExist) {
-			return err
-		}
-		if !noSync {
-			if err := ops.syncDir(filepath.Dir(d)); err != nil {
-				return notDurable(err)
-			}
-		}
+	d.close()
+	return err
+}
+
+// syncDir fsyncs the directory dir, making the entries created, renamed or removed in it durable.
+func syncDir(dir string) error {
+	d, err := ops.openDir(nil, dir)
+	if err != nil {
+		return err
 	}
-	return nil
+	defer d.close()
+	return ops.syncDir(d, nil)
 }

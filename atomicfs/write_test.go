@@ -35,7 +35,7 @@ func TestWriteFileErrors(t *testing.T) {
 		{"empty name", "", "open", fs.ErrNotExist},
 		{"name is a directory", dir, "open", syscall.EISDIR},
 		{"trailing slash", filepath.Join(dir, "new") + "/", "open", syscall.EISDIR},
-		{"missing parent", filepath.Join(dir, "missing", "x.json"), "create temp file for", fs.ErrNotExist},
+		{"missing parent", filepath.Join(dir, "missing", "x.json"), "open", fs.ErrNotExist},
 		{"parent is a file", filepath.Join(file, "x.json"), "open", syscall.ENOTDIR},
 	}
 	for _, c := range cases {
@@ -62,8 +62,11 @@ func TestReadOnlyDirectory(t *testing.T) {
 	writeRaw(t, target, []byte("old"), 0o644)
 	if os.Geteuid() == 0 {
 		withOps(t, func(o *fileOps) {
-			o.openFile = func(name string, flag int, perm fs.FileMode) (*os.File, error) {
-				return nil, &fs.PathError{Op: "open", Path: name, Err: syscall.EACCES}
+			o.openFile = func(d *directory, name string, flag int, perm fs.FileMode) (*os.File, error) {
+				if flag&os.O_EXCL == 0 { // the target itself, which may be written
+					return openFileAt(d, name, flag, perm)
+				}
+				return nil, &fs.PathError{Op: "open", Path: d.join(name), Err: syscall.EACCES}
 			}
 		})
 	} else {
@@ -86,7 +89,7 @@ func TestWithMkdirAll(t *testing.T) {
 	target := filepath.Join(dir, "a", "b", "c", "x.json")
 	var synced []string
 	withOps(t, func(o *fileOps) {
-		o.syncDir = func(d string) error { synced = append(synced, d); return syncDir(d) }
+		o.syncDir = func(d *directory, f *os.File) error { synced = append(synced, d.path); return syncDirAt(d, f) }
 	})
 	if err := WriteFile(target, []byte("x"), 0o644, WithMkdirAll(0o750)); err != nil {
 		t.Fatal(err)
@@ -107,9 +110,9 @@ func TestTempFileNames(t *testing.T) {
 	dir := t.TempDir()
 	var temps []string
 	withOps(t, func(o *fileOps) {
-		o.rename = func(oldpath, newpath string) error {
-			temps = append(temps, oldpath)
-			return rename(oldpath, newpath)
+		o.rename = func(d *directory, oldpath, newpath string) error {
+			temps = append(temps, d.join(oldpath))
+			return renameAt(d, oldpath, newpath)
 		}
 	})
 	target := filepath.Join(dir, "data.json")
@@ -189,8 +192,11 @@ func TestReadOnlyTarget(t *testing.T) {
 	writeRaw(t, target, []byte("old"), 0o444)
 	if os.Geteuid() == 0 {
 		withOps(t, func(o *fileOps) {
-			o.access = func(path string) error {
-				return &fs.PathError{Op: "open", Path: path, Err: syscall.EACCES}
+			o.openFile = func(d *directory, name string, flag int, perm fs.FileMode) (*os.File, error) {
+				if flag&os.O_EXCL == 0 { // the target, opened for the kernel's verdict
+					return nil, &fs.PathError{Op: "open", Path: d.join(name), Err: syscall.EACCES}
+				}
+				return openFileAt(d, name, flag, perm)
 			}
 		})
 	} else if err := os.WriteFile(target, []byte("new"), 0o644); !errors.Is(err, fs.ErrPermission) {

@@ -95,6 +95,11 @@ func BenchmarkWriteFile(b *testing.B) {
 				if err := w.Write(path, data); err != nil {
 					b.Fatal(err)
 				}
+				if w.Prepare != nil {
+					if err := w.Prepare(path); err != nil {
+						b.Fatal(err)
+					}
+				}
 				b.SetBytes(int64(len(data)))
 				for b.Loop() {
 					if err := w.Write(path, data); err != nil {
@@ -104,6 +109,11 @@ func BenchmarkWriteFile(b *testing.B) {
 				b.StopTimer()
 				if err := writers.Check(path, data); err != nil {
 					b.Fatal(err)
+				}
+				if w.Kept != nil {
+					if err := w.Kept(path); err != nil {
+						b.Fatal(err)
+					}
 				}
 			})
 		}

@@ -60,6 +60,7 @@ func lockShared(ctx context.Context, path string) (release func(), err error) {
 				}
 				continue // replaced (or removed) while we waited: lock what is there now
 			}
+			held = append(held, f)
 			return release, nil
 		case !errors.Is(err, fs.ErrNotExist):
 			release()

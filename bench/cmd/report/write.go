@@ -54,6 +54,11 @@ func writeSection(w io.Writer, cfg config, dir string) error {
 			if err := c.Write(path, data[si]); err != nil {
 				return fmt.Errorf("%s at %s: %w", c.Name, size.name, err)
 			}
+			if c.Prepare != nil {
+				if err := c.Prepare(path); err != nil {
+					return fmt.Errorf("%s at %s: %w", c.Name, size.name, err)
+				}
+			}
 			paths[si] = append(paths[si], path)
 		}
 	}
@@ -77,6 +82,11 @@ func writeSection(w io.Writer, cfg config, dir string) error {
 		for ci, c := range contenders {
 			if err := writers.Check(paths[si][ci], data[si]); err != nil {
 				return fmt.Errorf("%s at %s left the wrong content: %w", c.Name, size.name, err)
+			}
+			if c.Kept != nil {
+				if err := c.Kept(paths[si][ci]); err != nil {
+					return fmt.Errorf("%s at %s: %w", c.Name, size.name, err)
+				}
 			}
 		}
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/atomicjson/atomicjson/atomicfs"
 	"github.com/google/renameio/v2"
 	"github.com/natefinch/atomic"
+	"golang.org/x/sys/unix"
 )
 
 // Guarantees says what a contender promises about the target after it
@@ -41,6 +42,12 @@ type Writer struct {
 	Note string
 	// Write replaces the file at path with data (permissions 0644).
 	Write func(path string, data []byte) error
+	// Prepare, if set, runs once on the target after its first write, before
+	// the timed writes: it gives the target what the contender must keep.
+	Prepare func(path string) error
+	// Kept, if set, checks after the timed writes that the target still has
+	// what Prepare gave it.
+	Kept func(path string) error
 }
 
 // Floor is the baseline: the minimal durable atomic write, written by hand.
@@ -63,6 +70,9 @@ func All() []Writer {
 			Note: "the zero-option call: reads the temp file back and compares it with data before the rename", Write: atomicfsWrite},
 		{Name: "atomicfs WithoutVerify", Guarantees: Guarantees{true, true, true, false},
 			Note: "shows what the read-back verification costs", Write: atomicfsNoVerify},
+		{Name: "atomicfs, ACL + xattrs", Guarantees: Guarantees{true, true, true, true},
+			Note: "the target has a POSIX ACL and two user xattrs, which every write carries over", Write: atomicfsWrite,
+			Prepare: giveACLAndXattrs, Kept: keptACLAndXattrs},
 	}
 }
 
@@ -150,6 +160,43 @@ func Check(path string, want []byte) error {
 	}
 	if !bytes.Equal(got, want) {
 		return fmt.Errorf("%s holds %d bytes, want the %d written", path, len(got), len(want))
+	}
+	return nil
+}
+
+// giveACLAndXattrs gives path a POSIX access ACL with a named user and a
+// mask, and two user extended attributes: what a replacement must carry over
+// (and what the floor, which keeps nothing, does not pay for).
+func giveACLAndXattrs(path string) error {
+	// The Linux xattr form of an ACL: version 2, then (tag, perm, id)
+	// entries sorted by tag: user::rw- user:1234:rw- group::r-- mask::rw- other::r--.
+	acl := []byte{2, 0, 0, 0}
+	for _, e := range []struct {
+		tag, perm uint16
+		id        uint32
+	}{{0x01, 6, 0xffffffff}, {0x02, 6, 1234}, {0x04, 4, 0xffffffff}, {0x10, 6, 0xffffffff}, {0x20, 4, 0xffffffff}} {
+		acl = append(acl, byte(e.tag), byte(e.tag>>8), byte(e.perm), byte(e.perm>>8),
+			byte(e.id), byte(e.id>>8), byte(e.id>>16), byte(e.id>>24))
+	}
+	if err := unix.Setxattr(path, "system.posix_acl_access", acl, 0); err != nil {
+		return fmt.Errorf("set ACL: %w", err)
+	}
+	for _, name := range []string{"user.origin", "user.checksum"} {
+		if err := unix.Setxattr(path, name, []byte("benchmark value of "+name), 0); err != nil {
+			return fmt.Errorf("set %s: %w", name, err)
+		}
+	}
+	return nil
+}
+
+// keptACLAndXattrs reports an error unless path still has the ACL and the
+// extended attributes giveACLAndXattrs gave it.
+func keptACLAndXattrs(path string) error {
+	buf := make([]byte, 256)
+	for _, name := range []string{"system.posix_acl_access", "user.origin", "user.checksum"} {
+		if _, err := unix.Getxattr(path, name, buf); err != nil {
+			return fmt.Errorf("%s lost %s: %w", path, name, err)
+		}
 	}
 	return nil
 }

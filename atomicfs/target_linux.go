@@ -1,0 +1,65 @@
+package atomicfs
+
+import (
+	"io/fs"
+
+	"golang.org/x/sys/unix"
+)
+
+// followAllowed asks the kernel whether the link base of d may be followed, by opening it with
+// O_PATH (which follows it, and every link after it, without reading or writing anything): the
+// kernel's rules apply exactly as for os.WriteFile's open — fs.protected_symlinks above all,
+// which refuses to follow a link in a sticky world-writable directory (/tmp) that belongs to
+// neither the follower nor the directory's owner. A dangling link (ENOENT) may be followed: the
+// write then creates the file it names, as os.WriteFile does. What the links lead to is judged
+// here too, since the kernel knows it even where the link's text names nothing that a path can
+// reach (/dev/stdout leads through /proc/self/fd/1 to a pipe or a terminal): a directory is
+// EISDIR, anything but a regular file ErrNotRegular.
+func followAllowed(d *directory, base string) error {
+	var fd int
+	err := ignoringEINTR(func() error {
+		var err error
+		fd, err = unix.Openat(d.fd, base, unix.O_PATH|unix.O_CLOEXEC, 0)
+		return err
+	})
+	switch err {
+	case nil:
+	case unix.ENOENT:
+		return nil
+	default:
+		return &fs.PathError{Op: "open", Path: d.join(base), Err: err}
+	}
+	var st unix.Stat_t
+	err = unix.Fstat(fd, &st)
+	unix.Close(fd)
+	switch {
+	case err != nil:
+		return &fs.PathError{Op: "stat", Path: d.join(base), Err: err}
+	case st.Mode&unix.S_IFMT == unix.S_IFDIR:
+		return &fs.PathError{Op: "open", Path: d.join(base), Err: unix.EISDIR}
+	case st.Mode&unix.S_IFMT != unix.S_IFREG:
+		return &fs.PathError{Op: "open", Path: d.join(base), Err: ErrNotRegular}
+	}
+	return nil
+}
+
+// openFlagsLike returns the flags for opening the existing regular file st, the entry of d, so
+// that the open succeeds exactly when os.WriteFile's open(O_WRONLY|O_CREAT|O_TRUNC) would, without
+// truncating: O_WRONLY for the permission, mount and inode-flag checks, and O_CREAT where
+// fs.protected_regular could refuse the write (a file that is not the writer's in a sticky
+// directory that anyone else may write). O_CREAT on an entry that a concurrent process removed
+// meanwhile would create an empty file there, so it is asked for only in that case.
+func openFlagsLike(d *directory, st *unix.Stat_t) int {
+	flags := unix.O_WRONLY | unix.O_NONBLOCK | unix.O_NOCTTY
+	if int(st.Uid) == unix.Geteuid() {
+		return flags
+	}
+	var dst unix.Stat_t
+	if unix.Fstat(d.fd, &dst) != nil {
+		return flags
+	}
+	if dst.Mode&unix.S_ISVTX != 0 && dst.Mode&0o022 != 0 && dst.Uid != st.Uid {
+		flags |= unix.O_CREAT
+	}
+	return flags
+}
