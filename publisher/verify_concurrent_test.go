@@ -82,6 +82,15 @@ func TestVerifyExactWhilePublishing(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
+	// Start verifying once the publishers are under way, so that the loop overlaps their work.
+	for deadline := time.Now().Add(time.Minute); ; time.Sleep(10 * time.Millisecond) {
+		if entries, err := st.List(); err == nil && len(entries) >= procs {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the publishers published fewer than 8 posts in a minute")
+		}
+	}
 	bad := 0
 	start := time.Now()
 	for i := range verifies {
