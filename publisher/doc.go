@@ -12,12 +12,48 @@
 //	_system/lock-metrics.json             LockMetrics: acquisitions, contention, waits, timeouts
 //	_system/quarantine/<name>.corrupt     files Rebuild, Recover and Repair set aside
 //
-// Every write goes through atomicfs, so a reader never sees a partial file. The post file, the
-// backup and the index are written under one cross-process lock (the index's), so a crash between
-// two of those writes leaves at most one post out of step with the index, which Verify reports and
-// Repair fixes by rolling the interrupted operation forward. The topic index and both metrics files
-// are updated with their own locked read-modify-write, so concurrent publishers never lose a count.
+// # Writing
 //
-// Nothing valid is ever deleted: a file that does not parse, or a post that fails validation, is
-// moved to the quarantine directory and reported, never silently dropped.
+// Every write goes through atomicfs, so a reader never sees a partial file: the index, the topic
+// index, the backup and the metrics through UpdateJSON and WriteJSON (indented with WithIndent),
+// a post through WriteFile because it is encoded exactly once, and those bytes are at once hashed
+// into its index entry, measured against the size limit and written. Only the recovery paths
+// (Rebuild, Recover, Repair) read system files as raw bytes, because their job is the file that no
+// longer decodes. A publish validates the post once, encodes it once, and then, holding the topic
+// index's cross-process lock and inside it the content index's, writes the post file, the backup
+// and the index, and marks the topic; a crash between two of those writes leaves at most one post
+// out of step with the index, which Verify reports and Repair fixes by rolling the interrupted
+// operation forward. Both metrics files are updated with their own locked read-modify-write, so
+// concurrent publishers never lose a count.
+//
+// # Verifying while others publish
+//
+// Verify must neither report an operation in flight as a problem nor miss a real one. Of the
+// designs that achieve this (topic records derived from the index; a snapshot read; one lock over
+// the files that must agree) the package takes the last: every write under the root happens while
+// its writer holds the lock of one of the four system files in lockOrder, a publish holds the topic
+// index's and the content index's together, and Verify holds shared locks on all four while it
+// looks. Verify then sees the root only between operations, so everything it reports is a state
+// that no operation in flight can explain, while it excludes no other reader. Deriving topic
+// records from the index would lose what only the topic index records (attempts, the last error of
+// a failed publish); a snapshot read would need the writers to keep versions. The shared locks are
+// flock(2) on files opened read-only, so Verify writes nothing and works on a read-only mount and
+// for a user who may only read; its lock statistics are not metrics, and are not recorded.
+//
+// # Repairing
+//
+// Repair fixes everything Verify reports, from every state Verify can observe: missing system
+// directory, missing or corrupt files in any combination, leftover temp files. Nothing valid is ever
+// deleted: a file that does not parse, or a post that fails validation, is moved to the quarantine
+// directory and reported, never silently dropped. The quarantine directory is made durable in the
+// system directory before anything is moved into it, and a file on another file system (the posts
+// directory may be a mount of its own) is copied durably and only then removed.
+//
+// # Input
+//
+// Store.PublishJSON, ParsePost and the publish command share one strict decoder: a post is exactly
+// one JSON object whose keys are the fields' exact names, each given once, with every string valid
+// UTF-8. encoding/json on its own matches keys case-insensitively, keeps the last of duplicate keys
+// and turns invalid UTF-8 into U+FFFD, so a post could be published with content its author never
+// sent. The one size limit (WithMaxPostSize) bounds the stored post file, byte for byte.
 package publisher
