@@ -18,8 +18,9 @@ type options struct {
 	mkdirAll bool
 	dirPerm  fs.FileMode
 
-	noVerify bool
-	noSync   bool
+	noVerify     bool
+	noSync       bool
+	deviceVerify bool
 
 	lockTimeout time.Duration
 	ctx         context.Context
@@ -56,12 +57,31 @@ func WithMkdirAll(perm fs.FileMode) Option {
 	}
 }
 
-// WithoutVerify skips reading the written data back before the rename. This is weaker: a write
-// that the kernel acknowledged but stored wrongly (a buggy driver or file system, memory
-// corruption) is no longer caught before it replaces the target. It saves one read of the data
-// from the page cache.
+// WithoutVerify skips reading the written data back before the rename. It saves one read of the
+// data, normally from the page cache, and a comparison (for a File, computing SHA-256 while
+// writing); what the default read-back catches (see the package documentation: a write that
+// stored other or fewer bytes than it reported, the temp file changed by another process, a
+// File's buffer changed during a Write) then replaces the target. It cannot be combined with
+// WithDeviceVerify.
 func WithoutVerify() Option {
 	return func(o *options) { o.noVerify = true }
+}
+
+// WithDeviceVerify makes the read-back come from the storage instead of the page cache: after
+// the fsync, the temp file's cached pages are dropped (posix_fadvise POSIX_FADV_DONTNEED; after
+// the fsync they are clean, so the kernel can drop them), and the reads that verify the file are
+// served by the file system from the device (for a network file system, from the server). It
+// then also catches a file system or driver that acknowledged the fsync but stores, or returns,
+// other bytes than were written, at the cost of reading the whole file from the device before
+// the rename (see BENCHMARKS.md). What it does not prove: that the medium holds the data — a
+// drive may answer the read from its own cache — nor anything after the read-back. On tmpfs
+// the memory is the storage, and the read-back reads it.
+//
+// It is supported on Linux only: elsewhere (and combined with WithoutVerify or WithoutSync,
+// which it contradicts) the call fails before anything is written, with an error that for an
+// unsupported platform matches errors.ErrUnsupported.
+func WithDeviceVerify() Option {
+	return func(o *options) { o.deviceVerify = true }
 }
 
 // WithoutSync skips every fsync: of the temp file, of the directory after the rename and of new

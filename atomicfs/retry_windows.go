@@ -13,8 +13,9 @@ import (
 // without sharing delete access (ERROR_SHARING_VIOLATION; ERROR_ACCESS_DENIED, which Windows
 // also returns for a file whose deletion is pending), holds a byte-range lock on it
 // (ERROR_LOCK_VIOLATION), or kept ReplaceFileW from removing the file it replaces
-// (ERROR_UNABLE_TO_REMOVE_REPLACED, both files unchanged). A read-only target is refused before
-// any retry (see checkWritable), so access denied does not stand for it here. Errors that never
+// (ERROR_UNABLE_TO_REMOVE_REPLACED, both files unchanged). A read-only target never gets here:
+// the target is opened for writing before anything else (as os.WriteFile opens it), and that
+// open refuses it at once. Errors that never
 // pass (a missing file, a full disk) are not retried.
 func isTransient(err error) bool {
 	if _, ok := errors.AsType[*replacedNotFlushedError](err); ok {

@@ -3,10 +3,12 @@ package atomicfs
 import (
 	"bytes"
 	"crypto/sha256"
+	"errors"
 	"fmt"
 	"hash"
 	"io"
 	"os"
+	"runtime"
 	"sync"
 )
 
@@ -92,3 +94,32 @@ func verifyHash(f *os.File, n int64, sum []byte) error {
 
 // newHash returns the hash that Create's files compute while writing.
 func newHash() hash.Hash { return sha256.New() }
+
+// checkDeviceVerify returns why the options' WithDeviceVerify cannot be honoured, or nil. It runs
+// before anything is written.
+func (o *options) checkDeviceVerify() error {
+	switch {
+	case !o.deviceVerify:
+		return nil
+	case !deviceVerifySupported:
+		return fmt.Errorf("WithDeviceVerify: reading the file back from the storage is not supported on %s: %w", runtime.GOOS, errors.ErrUnsupported)
+	case o.noVerify:
+		return errors.New("WithDeviceVerify and WithoutVerify contradict each other")
+	case o.noSync:
+		return errors.New("WithDeviceVerify needs the fsync that WithoutSync skips: the kernel cannot drop pages not yet written")
+	}
+	return nil
+}
+
+// syncDropAndVerify is syncAndVerify under WithDeviceVerify: the fsync, then dropping the file's
+// cached pages, then the read-back, one after the other (never side by side, as for large files
+// otherwise), since only pages already written to the storage can be dropped.
+func (p *pending) syncDropAndVerify(verify func(*os.File) error) (syncErr, verifyErr error) {
+	if err := ops.sync(p.f); err != nil {
+		return err, nil
+	}
+	if err := dropCachedPages(p.f); err != nil {
+		return nil, err
+	}
+	return nil, verify(p.f)
+}

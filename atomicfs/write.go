@@ -54,6 +54,9 @@ func (p *pending) tmpPath() string { return p.t.dir.join(p.tmp) }
 // replacement keeps (see keepMetadata), so that nothing is written to a file that is more readable
 // than the target.
 func begin(name string, perm fs.FileMode, o *options) (*pending, error) {
+	if err := o.checkDeviceVerify(); err != nil {
+		return nil, fail("write", name, name, err)
+	}
 	t, step, err := resolveTarget(name, o)
 	if err != nil {
 		return nil, fail(step, name, name, err)
@@ -174,6 +177,9 @@ const overlapVerifyMin = 256 << 10
 // syncAndVerify fsyncs the temp file and verifies it (each unless disabled). Both must succeed
 // before the rename; neither is retried.
 func (p *pending) syncAndVerify(verify func(*os.File) error) (syncErr, verifyErr error) {
+	if p.o.deviceVerify {
+		return p.syncDropAndVerify(verify)
+	}
 	switch {
 	case p.o.noVerify:
 		if !p.o.noSync {
