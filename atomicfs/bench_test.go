@@ -267,3 +267,51 @@ func median[T int64 | float64 | time.Duration](xs []T) T {
 	slices.Sort(xs)
 	return xs[len(xs)/2]
 }
+
+// BenchmarkDeviceVerifyRatio measures what WithDeviceVerify costs: WriteFile with it against
+// WriteFile without it (the default read-back from the page cache), in alternation as in
+// BenchmarkWriteFileRatio, reporting the median of the per-iteration ratios as "device/default".
+// The files are on a block device (see diskDir): on tmpfs there is no device to read.
+func BenchmarkDeviceVerifyRatio(b *testing.B) {
+	if !deviceVerifySupported {
+		b.Skip("WithDeviceVerify is not supported on this platform")
+	}
+	for _, size := range []struct {
+		name string
+		n    int
+	}{{"size=4KiB", 4 << 10}, {"size=1MiB", 1 << 20}} {
+		b.Run(size.name, func(b *testing.B) {
+			data := make([]byte, size.n)
+			for i := range data {
+				data[i] = byte('a' + i%26)
+			}
+			dir := diskDir(b)
+			plain, device := filepath.Join(dir, "default.json"), filepath.Join(dir, "device.json")
+			write := func(name string, opts ...Option) time.Duration {
+				start := time.Now()
+				if err := WriteFile(name, data, 0o644, opts...); err != nil {
+					b.Fatal(err)
+				}
+				return time.Since(start)
+			}
+			write(plain)
+			write(device, WithDeviceVerify())
+			var ratios []float64
+			var tPlain, tDevice []time.Duration
+			b.SetBytes(int64(2 * len(data)))
+			for b.Loop() {
+				var p, d time.Duration
+				if len(ratios)%2 == 0 {
+					p, d = write(plain), write(device, WithDeviceVerify())
+				} else {
+					d, p = write(device, WithDeviceVerify()), write(plain)
+				}
+				ratios = append(ratios, float64(d)/float64(p))
+				tPlain, tDevice = append(tPlain, p), append(tDevice, d)
+			}
+			b.ReportMetric(median(ratios), "device/default")
+			b.ReportMetric(float64(median(tPlain)), "default-median-ns")
+			b.ReportMetric(float64(median(tDevice)), "device-median-ns")
+		})
+	}
+}

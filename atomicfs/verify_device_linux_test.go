@@ -14,7 +14,7 @@ import (
 
 // readBytes returns this process's read_bytes from /proc/self/io: the bytes it caused to be read
 // from block devices (all threads, exited ones included).
-func readBytes(t *testing.T) int64 {
+func readBytes(t testing.TB) int64 {
 	t.Helper()
 	f, err := os.Open("/proc/self/io")
 	if err != nil {
@@ -35,7 +35,7 @@ func readBytes(t *testing.T) int64 {
 	return 0
 }
 
-func skipOrFailInCI(t *testing.T, format string, args ...any) {
+func skipOrFailInCI(t testing.TB, format string, args ...any) {
 	t.Helper()
 	if os.Getenv("CI") == "true" {
 		t.Fatalf(format, args...)
@@ -46,7 +46,7 @@ func skipOrFailInCI(t *testing.T, format string, args ...any) {
 // diskDir returns a directory on a block-device file system, where read_bytes counts the reads
 // of a file: t.TempDir() unless that is in memory (tmpfs, as /tmp is on some systems) or not on
 // a local block device, else a temporary directory under the package's own directory.
-func diskDir(t *testing.T) string {
+func diskDir(t testing.TB) string {
 	t.Helper()
 	onDisk := func(dir string) bool {
 		var st unix.Statfs_t

@@ -22,3 +22,7 @@ func TestDeviceVerifyUnsupported(t *testing.T) {
 	}
 	wantNoTemps(t, dir)
 }
+
+// diskDir returns a directory for files whose reads should reach the storage: the temp directory
+// (WithDeviceVerify is refused on this platform anyway).
+func diskDir(t testing.TB) string { return t.TempDir() }
