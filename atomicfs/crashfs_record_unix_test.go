@@ -24,7 +24,7 @@ import (
 type crashRecorder struct {
 	root string
 
-	mu      sync.Mutex // the read-back may run beside the fsync, in another goroutine
+	mu      sync.Mutex // held through each recorded call: the read-back may run in another goroutine
 	objs    map[fileID]crashObj
 	next    crashObj
 	initial *crashFS
@@ -104,59 +104,181 @@ func (r *crashRecorder) snapshot(assign bool) (*crashFS, error) {
 	return s, err
 }
 
+// failf notes what could not be recorded.
 func (r *crashRecorder) failf(format string, args ...any) {
 	r.errs = append(r.errs, fmt.Errorf(format, args...))
 }
 
-// known returns the object of an inode already in the trace.
-func (r *crashRecorder) known(fi fs.FileInfo, what string) (crashObj, bool) {
-	o, ok := r.objs[fileIDOf(fi)]
+// object returns the object of an inode already in the trace.
+func (r *crashRecorder) object(id fileID, what string) (crashObj, bool) {
+	o, ok := r.objs[id]
 	if !ok {
 		r.failf("%s: not a file or directory under %s that the trace knows", what, r.root)
 	}
 	return o, ok
 }
 
-// created records a new file or directory fi, named name in the directory dir.
-func (r *crashRecorder) created(kind crashOpKind, dir fs.FileInfo, name string, fi fs.FileInfo) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	d, ok := r.known(dir, "the directory of "+name)
-	if !ok {
-		return
-	}
-	r.next++
-	r.objs[fileIDOf(fi)] = r.next
-	r.ops = append(r.ops, crashOp{Kind: kind, Dir: d, Name: name, Obj: r.next})
-}
-
-// wrote records the write of data at off into the file fi.
-func (r *crashRecorder) wrote(fi fs.FileInfo, off int64, data []byte) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if o, ok := r.known(fi, "write to "+fi.Name()); ok {
-		r.ops = append(r.ops, crashOp{Kind: crashWrite, Obj: o, Off: off, Data: bytes.Clone(data)})
+// record appends op once its objects are known; a missing one makes the trace fail.
+func (r *crashRecorder) record(op crashOp, oks ...bool) {
+	if !slices.Contains(oks, false) {
+		r.ops = append(r.ops, op)
 	}
 }
 
-// synced records an fsync of the file or directory fi.
-func (r *crashRecorder) synced(fi fs.FileInfo) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if o, ok := r.known(fi, "fsync of "+fi.Name()); ok {
-		r.ops = append(r.ops, crashOp{Kind: crashFsync, Obj: o})
+// statID returns the identity of the file or directory open as fd.
+func statID(fd int) (fileID, error) {
+	var st syscall.Stat_t
+	if err := syscall.Fstat(fd, &st); err != nil {
+		return fileID{}, err
 	}
+	return fileID{uint64(st.Dev), uint64(st.Ino)}, nil
 }
 
-// renamed records the rename of the object fi from dir/name to dir2/name2.
-func (r *crashRecorder) renamed(dir fs.FileInfo, name string, dir2 fs.FileInfo, name2 string, fi fs.FileInfo) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	d, ok1 := r.known(dir, "the directory of "+name)
-	d2, ok2 := r.known(dir2, "the directory of "+name2)
-	o, ok3 := r.known(fi, "rename of "+name)
-	if ok1 && ok2 && ok3 {
-		r.ops = append(r.ops, crashOp{Kind: crashRename, Dir: d, Name: name, Dir2: d2, Name2: name2, Obj: o})
+// entryID returns the identity of the entry name of d, without following a link.
+func entryID(d *directory, name string) (fileID, error) {
+	fi, err := os.Lstat(d.join(name))
+	if err != nil {
+		return fileID{}, err
+	}
+	return fileIDOf(fi), nil
+}
+
+func fileFD(f *os.File) int { return int(f.Fd()) }
+
+// wrap makes o record into r. Every call is made for real; what it changes is recorded after it
+// succeeds. Directories are identified through their descriptors (what the kernel uses), entries
+// by an lstat of their path just before (a removal, a rename) or after (a creation) the call.
+// The calls that change nothing a power cut could leave (openDir, readAt, an open that creates
+// nothing) are passed through.
+func (r *crashRecorder) wrap(o *fileOps) {
+	real := *o
+	o.openFile = func(d *directory, name string, flag int, perm fs.FileMode) (*os.File, error) {
+		r.mu.Lock()
+		defer r.mu.Unlock()
+		_, existed := entryID(d, name)
+		f, err := real.openFile(d, name, flag, perm)
+		if err != nil {
+			return f, err
+		}
+		switch {
+		case flag&os.O_TRUNC != 0:
+			r.failf("open %s: O_TRUNC is not in the model", d.join(name))
+		case flag&os.O_CREATE != 0 && existed != nil:
+			dir, derr := statID(d.fd)
+			id, ferr := statID(fileFD(f))
+			if derr != nil || ferr != nil {
+				r.failf("open %s: %v %v", d.join(name), derr, ferr)
+				break
+			}
+			dobj, ok := r.object(dir, "the directory of "+d.join(name))
+			r.next++
+			r.objs[id] = r.next
+			r.record(crashOp{Kind: crashCreate, Dir: dobj, Name: name, Obj: r.next, Path: d.join(name)}, ok)
+		}
+		return f, err
+	}
+	o.mkdir = func(d *directory, name string, perm fs.FileMode) error {
+		r.mu.Lock()
+		defer r.mu.Unlock()
+		err := real.mkdir(d, name, perm)
+		if err == nil {
+			dir, derr := statID(d.fd)
+			id, ierr := entryID(d, name)
+			if derr != nil || ierr != nil {
+				r.failf("mkdir %s: %v %v", d.join(name), derr, ierr)
+				return err
+			}
+			dobj, ok := r.object(dir, "the directory of "+d.join(name))
+			r.next++
+			r.objs[id] = r.next
+			r.record(crashOp{Kind: crashMkdir, Dir: dobj, Name: name, Obj: r.next, Path: d.join(name)}, ok)
+		}
+		return err
+	}
+	o.remove = func(d *directory, name string) error {
+		r.mu.Lock()
+		defer r.mu.Unlock()
+		id, ierr := entryID(d, name)
+		err := real.remove(d, name)
+		if err == nil {
+			dir, derr := statID(d.fd)
+			if ierr != nil || derr != nil {
+				r.failf("remove %s: %v %v", d.join(name), ierr, derr)
+				return err
+			}
+			dobj, ok1 := r.object(dir, "the directory of "+d.join(name))
+			obj, ok2 := r.object(id, "remove "+d.join(name))
+			r.record(crashOp{Kind: crashUnlink, Dir: dobj, Name: name, Obj: obj, Path: d.join(name)}, ok1, ok2)
+		}
+		return err
+	}
+	o.write = func(f *os.File, p []byte) (int, error) {
+		r.mu.Lock()
+		defer r.mu.Unlock()
+		off, serr := f.Seek(0, io.SeekCurrent)
+		n, err := real.write(f, p)
+		id, ierr := statID(fileFD(f))
+		if serr != nil || ierr != nil {
+			r.failf("write %s: %v %v", f.Name(), serr, ierr)
+			return n, err
+		}
+		if n > 0 {
+			obj, ok := r.object(id, "write "+f.Name())
+			r.record(crashOp{Kind: crashWrite, Obj: obj, Off: off, Data: bytes.Clone(p[:n]), Path: f.Name()}, ok)
+		}
+		return n, err
+	}
+	o.sync = func(f *os.File) error {
+		r.mu.Lock()
+		defer r.mu.Unlock()
+		err := real.sync(f)
+		if err == nil {
+			id, ierr := statID(fileFD(f))
+			if ierr != nil {
+				r.failf("fsync %s: %v", f.Name(), ierr)
+				return err
+			}
+			obj, ok := r.object(id, "fsync "+f.Name())
+			r.record(crashOp{Kind: crashFsync, Obj: obj, Path: f.Name()}, ok)
+		}
+		return err
+	}
+	o.rename = func(d *directory, oldname, newname string) error {
+		r.mu.Lock()
+		defer r.mu.Unlock()
+		id, ierr := entryID(d, oldname)
+		err := real.rename(d, oldname, newname)
+		if err == nil {
+			dir, derr := statID(d.fd)
+			if ierr != nil || derr != nil {
+				r.failf("rename %s: %v %v", d.join(oldname), ierr, derr)
+				return err
+			}
+			dobj, ok1 := r.object(dir, "the directory of "+d.join(oldname))
+			obj, ok2 := r.object(id, "rename "+d.join(oldname))
+			r.record(crashOp{Kind: crashRename, Dir: dobj, Name: oldname, Dir2: dobj, Name2: newname, Obj: obj,
+				Path: d.join(oldname), Path2: d.join(newname)}, ok1, ok2)
+		}
+		return err
+	}
+	o.syncDir = func(d *directory, f *os.File) error {
+		r.mu.Lock()
+		defer r.mu.Unlock()
+		if d.pathOnly {
+			// Flushed through f with syncfs: the model would have to make everything durable.
+			r.failf("fsync %s: a directory opened for search only is not in the model", d.path)
+		}
+		err := real.syncDir(d, f)
+		if err == nil {
+			dir, derr := statID(d.fd)
+			if derr != nil {
+				r.failf("fsync %s: %v", d.path, derr)
+				return err
+			}
+			obj, ok := r.object(dir, "fsync "+d.path)
+			r.record(crashOp{Kind: crashFsync, Obj: obj, Path: d.path}, ok)
+		}
+		return err
 	}
 }
 
@@ -215,115 +337,4 @@ func diffCrashFS(a, b *crashFS, d crashObj, path string) string {
 		}
 	}
 	return ""
-}
-
-// removed records the removal of the entry name, the object fi, from the directory dir.
-func (r *crashRecorder) removed(dir fs.FileInfo, name string, fi fs.FileInfo) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	d, ok1 := r.known(dir, "the directory of "+name)
-	o, ok2 := r.known(fi, "removal of "+name)
-	if ok1 && ok2 {
-		r.ops = append(r.ops, crashOp{Kind: crashUnlink, Dir: d, Name: name, Obj: o})
-	}
-}
-
-// wrap makes o record into r. Every call is made for real; what it changes is recorded after it
-// succeeds.
-func (r *crashRecorder) wrap(o *fileOps) {
-	real := *o
-	o.openFile = func(d *directory, name string, flag int, perm fs.FileMode) (*os.File, error) {
-		_, statErr := os.Lstat(d.join(name))
-		f, err := real.openFile(d, name, flag, perm)
-		if err != nil {
-			return f, err
-		}
-		switch {
-		case flag&os.O_TRUNC != 0:
-			r.failf("open %s: O_TRUNC is not in the model", d.join(name))
-		case flag&os.O_CREATE != 0 && statErr != nil:
-			dir, derr := os.Stat(d.path)
-			fi, ferr := f.Stat()
-			if derr != nil || ferr != nil {
-				r.failf("open %s: %v %v", d.join(name), derr, ferr)
-				break
-			}
-			r.created(crashCreate, dir, name, fi)
-		}
-		return f, err
-	}
-	o.mkdir = func(d *directory, name string, perm fs.FileMode) error {
-		err := real.mkdir(d, name, perm)
-		if err == nil {
-			dir, derr := os.Stat(d.path)
-			fi, ferr := os.Lstat(d.join(name))
-			if derr != nil || ferr != nil {
-				r.failf("mkdir %s: %v %v", d.join(name), derr, ferr)
-				return err
-			}
-			r.created(crashMkdir, dir, name, fi)
-		}
-		return err
-	}
-	o.remove = func(d *directory, name string) error {
-		fi, lerr := os.Lstat(d.join(name))
-		err := real.remove(d, name)
-		if err == nil {
-			dir, derr := os.Stat(d.path)
-			if lerr != nil || derr != nil {
-				r.failf("remove %s: %v %v", d.join(name), lerr, derr)
-				return err
-			}
-			r.removed(dir, name, fi)
-		}
-		return err
-	}
-	o.write = func(f *os.File, p []byte) (int, error) {
-		off, serr := f.Seek(0, io.SeekCurrent)
-		n, err := real.write(f, p)
-		fi, ferr := f.Stat()
-		if serr != nil || ferr != nil {
-			r.failf("write %s: %v %v", f.Name(), serr, ferr)
-			return n, err
-		}
-		if n > 0 {
-			r.wrote(fi, off, p[:n])
-		}
-		return n, err
-	}
-	o.sync = func(f *os.File) error {
-		err := real.sync(f)
-		if err == nil {
-			if fi, ferr := f.Stat(); ferr != nil {
-				r.failf("fsync %s: %v", f.Name(), ferr)
-			} else {
-				r.synced(fi)
-			}
-		}
-		return err
-	}
-	o.rename = func(d *directory, oldname, newname string) error {
-		fi, lerr := os.Lstat(d.join(oldname))
-		err := real.rename(d, oldname, newname)
-		if err == nil {
-			dir, derr := os.Stat(d.path)
-			if lerr != nil || derr != nil {
-				r.failf("rename %s: %v %v", d.join(oldname), lerr, derr)
-				return err
-			}
-			r.renamed(dir, oldname, dir, newname, fi)
-		}
-		return err
-	}
-	o.syncDir = func(d *directory, f *os.File) error {
-		err := real.syncDir(d, f)
-		if err == nil {
-			if fi, serr := os.Stat(d.path); serr != nil {
-				r.failf("fsync %s: %v", d.path, serr)
-			} else {
-				r.synced(fi)
-			}
-		}
-		return err
-	}
 }

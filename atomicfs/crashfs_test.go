@@ -4,6 +4,7 @@ package atomicfs
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -21,7 +22,7 @@ type crashScenario struct {
 	target string
 	old    []byte // the target's content before the call; nil: it does not exist
 	new    []byte
-	setup  func(t *testing.T, root string) // more initial files and directories, besides target
+	setup  func(root string) error // more initial files and directories, besides target
 	write  func(path string, data []byte) error
 }
 
@@ -84,38 +85,54 @@ var crashScenarios = []crashScenario{
 
 // sidecarLock creates Update's lock file before the call, so that its creation (outside the
 // seam, and not part of the data's durability) is not in the trace.
-func sidecarLock(t *testing.T, root string) {
-	writeRaw(t, filepath.Join(root, "data.json.lock"), nil, 0o644)
+func sidecarLock(root string) error {
+	return os.WriteFile(filepath.Join(root, "data.json.lock"), nil, 0o644)
 }
 
-// crashRun records scenario sc with the seam changed by faults (after the recorder: a fault that
-// drops a call hides it from the model too), and checks every state of every power cut.
-func crashRun(t *testing.T, sc crashScenario, faults func(*fileOps)) *crashReport {
-	t.Helper()
-	root := t.TempDir()
+// recordCrashScenario sets up scenario sc under root, runs it with the seam recorded and then
+// changed by faults (after the recorder: a fault that drops a call hides it from the model too),
+// and returns the recorder and the trace.
+func recordCrashScenario(root string, sc crashScenario, faults func(*fileOps)) (*crashRecorder, []crashOp, error) {
 	target := filepath.Join(root, filepath.FromSlash(sc.target))
-	writeRaw(t, filepath.Join(root, "other.json"), []byte("{}\n"), 0o644)
+	if err := os.WriteFile(filepath.Join(root, "other.json"), []byte("{}\n"), 0o644); err != nil {
+		return nil, nil, err
+	}
 	if sc.setup != nil {
-		sc.setup(t, root)
+		if err := sc.setup(root); err != nil {
+			return nil, nil, err
+		}
 	}
 	if sc.old != nil {
-		writeRaw(t, target, sc.old, 0o644)
+		if err := os.WriteFile(target, sc.old, 0o644); err != nil {
+			return nil, nil, err
+		}
 	}
 	rec, err := newCrashRecorder(root)
 	if err != nil {
-		t.Fatal(err)
+		return nil, nil, err
 	}
-	withOps(t, func(o *fileOps) {
-		rec.wrap(o)
-		if faults != nil {
-			faults(o)
-		}
-	})
-	if err := sc.write(target, sc.new); err != nil {
-		t.Fatalf("%s: %v", sc.name, err)
+	saved := ops
+	rec.wrap(&ops)
+	if faults != nil {
+		faults(&ops)
 	}
-	wantContent(t, target, sc.new)
+	err = sc.write(target, sc.new)
+	ops = saved
+	if err != nil {
+		return nil, nil, err
+	}
+	if got, err := os.ReadFile(target); err != nil || !bytes.Equal(got, sc.new) {
+		return nil, nil, fmt.Errorf("after the call %s holds %q (%v), want %q", target, clip(got), err, clip(sc.new))
+	}
 	trace, err := rec.trace()
+	return rec, trace, err
+}
+
+// crashRun records scenario sc (see recordCrashScenario) and checks every state of every power
+// cut.
+func crashRun(t *testing.T, sc crashScenario, faults func(*fileOps)) *crashReport {
+	t.Helper()
+	rec, trace, err := recordCrashScenario(t.TempDir(), sc, faults)
 	if err != nil {
 		t.Fatalf("%s: %v", sc.name, err)
 	}

@@ -66,6 +66,10 @@ type crashOp struct {
 	Name2 string
 	Off   int64
 	Data  []byte
+	// Path and Path2 are the file or directory the call named, as the process named it (the
+	// rename's source and destination): for messages, and to compare the trace with the system
+	// calls that strace sees. The model itself goes by objects only.
+	Path, Path2 string
 }
 
 func (op crashOp) String() string {
