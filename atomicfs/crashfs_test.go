@@ -79,6 +79,8 @@ var crashScenarios = []crashScenario{
 	{name: "Create/Commit small", target: "data.json", old: crashDoc("old", 1000), new: crashDoc("new", 2500), write: createCommitCall(100)},
 	// Larger than a File's buffer, so that it reaches the temp file in several writes.
 	{name: "Create/Commit large", target: "data.json", old: crashDoc("old", 1000), new: crashDoc("new", 150<<10), write: createCommitCall(40 << 10)},
+	// Three new directories: each must be durable in its parent before the file is renamed in.
+	{name: "WithMkdirAll", target: "a/b/c/data.json", new: crashDoc("new", 2000), write: writeFileCall(WithMkdirAll(0o755))},
 	{name: "Update existing", target: "data.json", old: crashDoc("old", 1000), new: crashDoc("new", 2000), write: updateCall(crashDoc("old", 1000)), setup: sidecarLock},
 	{name: "Update new", target: "data.json", new: crashDoc("new", 2000), write: updateCall(nil), setup: sidecarLock},
 }
@@ -183,10 +185,11 @@ func TestCrashStatesNegative(t *testing.T) {
 	}{
 		{"WriteFile without file fsync", crashScenarios[1], dropFileSync, []string{"empty", "partial"}},
 		{"Create/Commit without file fsync", crashScenarios[4], dropFileSync, []string{"empty", "partial"}},
-		{"Update without file fsync", crashScenarios[5], dropFileSync, []string{"empty", "partial"}},
+		{"Update without file fsync", crashScenarios[6], dropFileSync, []string{"empty", "partial"}},
 		{"WriteFile without directory fsync", crashScenarios[1], dropDirSync, []string{"old after return"}},
 		{"WriteFile new without directory fsync", crashScenarios[0], dropDirSync, []string{"old after return"}},
 		{"Create/Commit without directory fsync", crashScenarios[3], dropDirSync, []string{"old after return"}},
+		{"WithMkdirAll without the parents' fsyncs", crashScenarios[5], dropParentSyncs, []string{"old after return"}},
 		{"WriteFile WithoutSync", withWrite(crashScenarios[1], writeFileCall(WithoutSync())), nil, []string{"empty", "partial", "old after return"}},
 	}
 	for _, c := range cases {
@@ -200,6 +203,18 @@ func TestCrashStatesNegative(t *testing.T) {
 			continue
 		}
 		t.Logf("%s: caught, %d of %d states break the promise (%v), e.g.\n  %s", c.name, rep.violations, rep.states(), rep.kinds, strings.Join(rep.Violations, "\n  "))
+	}
+}
+
+// dropParentSyncs drops the fsyncs of every directory but the target's own in the WithMkdirAll
+// scenario: those that make the new directories durable.
+func dropParentSyncs(o *fileOps) {
+	syncDir := o.syncDir
+	o.syncDir = func(d *directory, f *os.File) error {
+		if strings.HasSuffix(d.path, "/a/b/c") {
+			return syncDir(d, f)
+		}
+		return nil
 	}
 }
 
