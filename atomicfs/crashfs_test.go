@@ -4,10 +4,13 @@ package atomicfs
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -24,6 +27,9 @@ type crashScenario struct {
 	new    []byte
 	setup  func(root string) error // more initial files and directories, besides target
 	write  func(path string, data []byte) error
+	// faults, if set, make the call fail (applied after the recorder, so a call they replace is
+	// not recorded, as it is not made); the target must then keep old in every state.
+	faults func(*fileOps)
 }
 
 // crashDoc is a JSON-like document of about size bytes, different for each tag.
@@ -81,8 +87,21 @@ var crashScenarios = []crashScenario{
 	{name: "Create/Commit large", target: "data.json", old: crashDoc("old", 1000), new: crashDoc("new", 150<<10), write: createCommitCall(40 << 10)},
 	// Three new directories: each must be durable in its parent before the file is renamed in.
 	{name: "WithMkdirAll", target: "a/b/c/data.json", new: crashDoc("new", 2000), write: writeFileCall(WithMkdirAll(0o755))},
+	// Failures after the temp file exists: it is removed, and the target never changes.
+	{name: "WriteFile, fsync fails", target: "data.json", old: crashDoc("old", 1000), new: crashDoc("new", 2000), write: writeFileCall(), faults: failFileSync},
+	{name: "Create/Commit, rename refused", target: "data.json", old: crashDoc("old", 1000), new: crashDoc("new", 2000), write: createCommitCall(100), faults: refuseRename},
 	{name: "Update existing", target: "data.json", old: crashDoc("old", 1000), new: crashDoc("new", 2000), write: updateCall(crashDoc("old", 1000)), setup: sidecarLock},
 	{name: "Update new", target: "data.json", new: crashDoc("new", 2000), write: updateCall(nil), setup: sidecarLock},
+}
+
+func failFileSync(o *fileOps) {
+	o.sync = func(f *os.File) error { return &fs.PathError{Op: "sync", Path: f.Name(), Err: syscall.EIO} }
+}
+
+func refuseRename(o *fileOps) {
+	o.rename = func(d *directory, oldname, newname string) error {
+		return &os.LinkError{Op: "rename", Old: d.join(oldname), New: d.join(newname), Err: syscall.EXDEV}
+	}
 }
 
 // sidecarLock creates Update's lock file before the call, so that its creation (outside the
@@ -115,16 +134,24 @@ func recordCrashScenario(root string, sc crashScenario, faults func(*fileOps)) (
 	}
 	saved := ops
 	rec.wrap(&ops)
-	if faults != nil {
-		faults(&ops)
+	for _, f := range []func(*fileOps){sc.faults, faults} {
+		if f != nil {
+			f(&ops)
+		}
 	}
 	err = sc.write(target, sc.new)
 	ops = saved
-	if err != nil {
+	want := sc.new
+	switch {
+	case sc.faults == nil && err != nil:
 		return nil, nil, err
+	case sc.faults != nil && err == nil:
+		return nil, nil, errors.New("the call succeeded despite the faults")
+	case sc.faults != nil:
+		want = sc.old
 	}
-	if got, err := os.ReadFile(target); err != nil || !bytes.Equal(got, sc.new) {
-		return nil, nil, fmt.Errorf("after the call %s holds %q (%v), want %q", target, clip(got), err, clip(sc.new))
+	if got, err := os.ReadFile(target); err != nil || !bytes.Equal(got, want) {
+		return nil, nil, fmt.Errorf("after the call %s holds %q (%v), want %q", target, clip(got), err, clip(want))
 	}
 	trace, err := rec.trace()
 	return rec, trace, err
@@ -143,6 +170,7 @@ func crashRun(t *testing.T, sc crashScenario, faults func(*fileOps)) *crashRepor
 		Old:       sc.old,
 		New:       sc.new,
 		Returned:  len(trace),
+		Failed:    sc.faults != nil,
 		Unchanged: map[string][]byte{"other.json": []byte("{}\n")},
 	})
 	if err != nil {
@@ -166,7 +194,7 @@ func TestCrashStates(t *testing.T) {
 				strings.Join(rep.Violations, "\n  "), rep.table())
 			continue
 		}
-		t.Logf("%s: %d power cuts, %d states (%d distinct), all old or new%s", sc.name, len(rep.Points), rep.states(), rep.distinct(), rep.table())
+		t.Logf("%s: %d power cuts, %d states (%d distinct), none broke the promise%s", sc.name, len(rep.Points), rep.states(), rep.distinct(), rep.table())
 	}
 	t.Logf("%d scenarios, %d states checked", len(crashScenarios), total)
 }
@@ -183,14 +211,14 @@ func TestCrashStatesNegative(t *testing.T) {
 		faults func(*fileOps)
 		kinds  []string // at least one violation of one of these
 	}{
-		{"WriteFile without file fsync", crashScenarios[1], dropFileSync, []string{"empty", "partial"}},
-		{"Create/Commit without file fsync", crashScenarios[4], dropFileSync, []string{"empty", "partial"}},
-		{"Update without file fsync", crashScenarios[6], dropFileSync, []string{"empty", "partial"}},
-		{"WriteFile without directory fsync", crashScenarios[1], dropDirSync, []string{"old after return"}},
-		{"WriteFile new without directory fsync", crashScenarios[0], dropDirSync, []string{"old after return"}},
-		{"Create/Commit without directory fsync", crashScenarios[3], dropDirSync, []string{"old after return"}},
-		{"WithMkdirAll without the parents' fsyncs", crashScenarios[5], dropParentSyncs, []string{"old after return"}},
-		{"WriteFile WithoutSync", withWrite(crashScenarios[1], writeFileCall(WithoutSync())), nil, []string{"empty", "partial", "old after return"}},
+		{"WriteFile without file fsync", crashScenarioNamed("WriteFile existing"), dropFileSync, []string{"empty", "partial"}},
+		{"Create/Commit without file fsync", crashScenarioNamed("Create/Commit large"), dropFileSync, []string{"empty", "partial"}},
+		{"Update without file fsync", crashScenarioNamed("Update existing"), dropFileSync, []string{"empty", "partial"}},
+		{"WriteFile without directory fsync", crashScenarioNamed("WriteFile existing"), dropDirSync, []string{"old after return"}},
+		{"WriteFile new without directory fsync", crashScenarioNamed("WriteFile new"), dropDirSync, []string{"old after return"}},
+		{"Create/Commit without directory fsync", crashScenarioNamed("Create/Commit small"), dropDirSync, []string{"old after return"}},
+		{"WithMkdirAll without the parents' fsyncs", crashScenarioNamed("WithMkdirAll"), dropParentSyncs, []string{"old after return"}},
+		{"WriteFile WithoutSync", withWrite(crashScenarioNamed("WriteFile existing"), writeFileCall(WithoutSync())), nil, []string{"empty", "partial", "old after return"}},
 	}
 	for _, c := range cases {
 		rep := crashRun(t, c.sc, c.faults)
@@ -216,6 +244,16 @@ func dropParentSyncs(o *fileOps) {
 		}
 		return nil
 	}
+}
+
+// crashScenarioNamed returns the scenario of crashScenarios called name.
+func crashScenarioNamed(name string) crashScenario {
+	for _, sc := range crashScenarios {
+		if sc.name == name {
+			return sc
+		}
+	}
+	panic("no crash scenario " + name)
 }
 
 func withWrite(sc crashScenario, write func(string, []byte) error) crashScenario {

@@ -18,6 +18,9 @@ type crashExpect struct {
 	// Returned is the point from which the call had returned, normally the trace's length (the
 	// trace ends with the call).
 	Returned int
+	// Failed says the call returned an error: from Returned on, the old content is required (a
+	// failed call must leave the target as it was).
+	Failed bool
 	// Unchanged are other files (paths from the root) that must keep this content in every state.
 	Unchanged map[string][]byte
 }
@@ -120,6 +123,10 @@ func checkCrashState(s *crashFS, want crashExpect, returned bool) (kind, detail 
 	isNew := isFile && bytes.Equal(data, want.New)
 	isOld := (want.Old == nil && obj == 0) || (want.Old != nil && isFile && bytes.Equal(data, want.Old))
 	switch {
+	case returned && want.Failed && isOld:
+		return "", ""
+	case returned && want.Failed && isNew:
+		return "new after failure", fmt.Sprintf("%s holds the new content though the call failed", want.Target)
 	case isNew:
 		return "", ""
 	case isOld && !returned:

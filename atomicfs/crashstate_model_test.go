@@ -245,10 +245,13 @@ func TestCrashCheckerVerdicts(t *testing.T) {
 		{"no directory fsync", good[:4], "old after return"},
 		{"bystander", append(slices.Clone(good), crashOp{Kind: crashUnlink, Dir: mRoot, Name: "other", Obj: mOther}), "bystander"},
 		{"truncated in place", []crashOp{writeOp(mOld, 0, "new content"), fsyncOp(mOld)}, "partial"},
+		{"failed, temp removed", append(slices.Clone(good[:3]), crashOp{Kind: crashUnlink, Dir: mRoot, Name: "tmp", Obj: mNew}), ""},
+		{"failed, but replaced", good, "new after failure"},
 	}
 	for _, c := range cases {
 		w := want
 		w.Returned = len(c.ops)
+		w.Failed = strings.HasPrefix(c.name, "failed")
 		rep, err := checkCrashStates(smallBlocks, initial, c.ops, w)
 		if err != nil {
 			t.Fatalf("%s: %v", c.name, err)
