@@ -67,14 +67,14 @@ func createCommitCall(chunk int) func(string, []byte) error {
 }
 
 // updateCall replaces the content with data through Update, checking that fn got old.
-func updateCall(old []byte) func(string, []byte) error {
+func updateCall(old []byte, opts ...Option) func(string, []byte) error {
 	return func(path string, data []byte) error {
 		return Update(path, 0o644, func(got []byte) ([]byte, error) {
 			if !bytes.Equal(got, old) || (got == nil) != (old == nil) {
 				return nil, os.ErrInvalid
 			}
 			return data, nil
-		})
+		}, opts...)
 	}
 }
 
@@ -90,8 +90,9 @@ var crashScenarios = []crashScenario{
 	// Failures after the temp file exists: it is removed, and the target never changes.
 	{name: "WriteFile, fsync fails", target: "data.json", old: crashDoc("old", 1000), new: crashDoc("new", 2000), write: writeFileCall(), faults: failFileSync},
 	{name: "Create/Commit, rename refused", target: "data.json", old: crashDoc("old", 1000), new: crashDoc("new", 2000), write: createCommitCall(100), faults: refuseRename},
-	{name: "Update existing", target: "data.json", old: crashDoc("old", 1000), new: crashDoc("new", 2000), write: updateCall(crashDoc("old", 1000)), setup: sidecarLock},
-	{name: "Update new", target: "data.json", new: crashDoc("new", 2000), write: updateCall(nil), setup: sidecarLock},
+	{name: "Update existing", target: "data.json", old: crashDoc("old", 1000), new: crashDoc("new", 2000), write: updateCall(crashDoc("old", 1000))},
+	{name: "Update new", target: "data.json", new: crashDoc("new", 2000), write: updateCall(nil)},
+	{name: "Update WithMkdirAll", target: "a/b/data.json", new: crashDoc("new", 2000), write: updateCall(nil, WithMkdirAll(0o755))},
 }
 
 func failFileSync(o *fileOps) {
@@ -102,12 +103,6 @@ func refuseRename(o *fileOps) {
 	o.rename = func(d *directory, oldname, newname string) error {
 		return &os.LinkError{Op: "rename", Old: d.join(oldname), New: d.join(newname), Err: syscall.EXDEV}
 	}
-}
-
-// sidecarLock creates Update's lock file before the call, so that its creation (outside the
-// seam, and not part of the data's durability) is not in the trace.
-func sidecarLock(root string) error {
-	return os.WriteFile(filepath.Join(root, "data.json.lock"), nil, 0o644)
 }
 
 // recordCrashScenario sets up scenario sc under root, runs it with the seam recorded and then
