@@ -10,9 +10,10 @@
 //     file system (a rename across file systems fails or is not atomic);
 //  2. writes the data and fsyncs the temp file. A failed fsync is never retried: the kernel may
 //     have dropped the unwritten pages and cleared the error, so the temp file is discarded;
-//  3. verifies the temp file by reading it back (WriteFile compares it with the data in place,
-//     in chunks, through one reused buffer; a File compares length and SHA-256 with those
-//     computed while writing); a mismatch is an error matching ErrVerify;
+//  3. verifies the temp file by reading it back through its descriptor (WriteFile compares it
+//     with the data in place, in chunks, through one reused buffer; a File compares length and
+//     SHA-256 with those computed while writing); a mismatch is an error matching ErrVerify.
+//     See "Verification" for exactly what this proves;
 //  4. renames the temp file over the target: atomic on POSIX file systems;
 //  5. fsyncs the directory, so that the rename itself survives a power cut.
 //
@@ -129,25 +130,66 @@
 // example a json.Encoder per element, or the array's brackets and commas written by hand between
 // encoded elements) and Commit.
 //
+// # Verification
+//
+// The default read-back runs right after the fsync (for files of 256 KiB and more, beside it),
+// through the temp file's own descriptor, and is normally served from the page cache: the
+// kernel's copy of the file in memory, which is what the write filled. It proves that the temp
+// file, as the kernel holds it at that moment, has exactly the length and the bytes the write
+// was given. So it catches, before anything replaces the target:
+//
+//   - a write that reported more bytes than it stored, or stored other bytes than it was given
+//     (a file-system, kernel or memory fault between the caller's buffer and the page cache);
+//   - another process (or descriptor) that opened the temp file and overwrote, truncated or
+//     extended it before the read-back;
+//   - for a File, a buffer changed while Write was using it (a data race in the caller): the
+//     hash is of the bytes Write was given, and a Write of 64 KiB or more writes them without a
+//     copy, so the file then differs from the hash. Smaller writes are copied into the File's
+//     buffer: changing them after Write returns changes nothing;
+//   - a read error (EIO).
+//
+// It does not catch what happens below the page cache — a device, controller or driver that
+// stores, misdirects or loses the data after acknowledging the fsync, bit rot — nor any change
+// after the read-back. WriteFile compares with data as data is at the comparison: a change to
+// data after its bytes reached the file is caught; a change before is not (the file then holds
+// the changed bytes, as data does). A reading that comes from the storage is an option:
+// WithDeviceVerify drops the file's (clean, just fsynced) cached pages before reading back, so
+// that the reads reach the device (on Linux; the tests show it with the kernel's per-process
+// read_bytes count). It costs a device read of the whole file before the rename; see
+// BENCHMARKS.md.
+//
 // # Options
 //
 // The zero-option call is the safe, durable one. Options can only weaken it where that is asked
-// for: WithoutVerify skips the read-back (a corruption between write and disk is no longer
-// caught), WithoutSync skips every fsync (still atomic for other processes, NOT durable across a
-// power cut or OS crash; for tests and scratch data). WithIndent, WithMkdirAll, WithLockTimeout,
-// WithContext and WithLockStats change what is written or how long an update waits, not the
-// guarantees.
+// for: WithoutVerify skips the read-back (what it catches, listed under Verification, then
+// replaces the target), WithoutSync skips every fsync (still atomic for other processes, NOT
+// durable across a power cut or OS crash; for tests and scratch data). WithDeviceVerify makes
+// the read-back come from the storage instead of the page cache. WithIndent, WithMkdirAll,
+// WithLockTimeout, WithContext and WithLockStats change what is written or how long an update
+// waits, not the guarantees.
 //
 // # Platforms
 //
 // Linux, macOS, FreeBSD and the other Unix systems, and Windows. On macOS, fsync does not flush
 // the drive's cache: (*os.File).Sync uses F_FULLFSYNC for the temp file, and the directory is
 // synced with F_FULLFSYNC too, falling back to fsync on file systems that refuse it for
-// directories. On Windows a directory cannot be fsynced; the rename is MoveFileEx with
-// MOVEFILE_REPLACE_EXISTING|MOVEFILE_WRITE_THROUGH, which returns once the move is on disk. An
-// existing file's ACLs and attributes are not carried over on Windows (only the read-only bit
-// follows from the mode), and a file open in another process without FILE_SHARE_DELETE cannot be
-// replaced there.
+// directories.
+//
+// On Windows (built and vetted, but not run by this repository's tests, whose CI is Linux) an
+// existing file is replaced with ReplaceFileW, which gives the new file the old one's DACL and
+// other security information, attributes (hidden, system, compressed, encrypted...), creation
+// time, short name, object ID and the named streams the new file lacks; a failure to carry them
+// over is an error. The old file passes through a backup name, so that no failure of
+// ReplaceFileW can leave the target missing. ReplaceFileW does not write through: the replaced
+// file is then flushed (FlushFileBuffers), which on NTFS also commits the journal holding the
+// replacement; if that flush fails, the error matches ErrDirSync. A new file is created with
+// MoveFileEx(MOVEFILE_REPLACE_EXISTING|MOVEFILE_WRITE_THROUGH). A directory cannot be fsynced
+// there. A file that another process has open without FILE_SHARE_DELETE (os.Open does not ask
+// for it) cannot be replaced: the rename is retried, with randomized backoff, for about two
+// seconds (as Go's own build tool retries), and then fails with the sharing or access error,
+// where os.WriteFile, writing in place, would succeed. While it is written, the temp file has the
+// ACL it inherits from the directory, not yet the target's. A read-only file is refused at once
+// with ERROR_ACCESS_DENIED, as by os.WriteFile.
 //
 // # Concurrency
 //

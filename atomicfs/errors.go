@@ -15,7 +15,10 @@ import (
 var SkipWrite = errors.New("atomicfs: skip write")
 
 // ErrVerify is matched (errors.Is) by the error of a write whose data, read back from the temp file
-// after the fsync, differs from what was written. The target is left untouched.
+// after the fsync, differs from what was written (in length or bytes, or for a File in SHA-256).
+// The target is left untouched. The read-back normally comes from the page cache, or from the
+// storage under WithDeviceVerify: the package documentation's Verification section says what
+// each can see.
 var ErrVerify = errors.New("read-back verification failed")
 
 // ErrLockTimeout is matched (errors.Is) by the error of an Update, UpdateJSON or View that gave
