@@ -55,7 +55,7 @@ const (
 )
 
 // diffOps are the atomicfs calls TestDiff compares with os.WriteFile.
-var diffOps = []string{diffWriteFile, diffCreate, diffWriteJSON}
+var diffOps = []string{diffWriteFile, diffCreate, diffWriteJSON, diffUpdate}
 
 // diffData is what every side writes unless a case says otherwise: exactly what WriteJSON writes
 // for diffValue.
