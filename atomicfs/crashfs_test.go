@@ -92,6 +92,8 @@ var crashScenarios = []crashScenario{
 	{name: "Create/Commit, rename refused", target: "data.json", old: crashDoc("old", 1000), new: crashDoc("new", 2000), write: createCommitCall(100), faults: refuseRename},
 	{name: "Update existing", target: "data.json", old: crashDoc("old", 1000), new: crashDoc("new", 2000), write: updateCall(crashDoc("old", 1000))},
 	{name: "Update new", target: "data.json", new: crashDoc("new", 2000), write: updateCall(nil)},
+	{name: "UpdateJSON", target: "data.json", old: []byte("{\"n\":41}\n"), new: []byte("{\"n\":42}\n"), write: updateJSONIncrement},
+	{name: "WriteJSON", target: "data.json", old: crashDoc("old", 1000), new: []byte("{\"doc\":\"new\"}\n"), write: writeJSONDoc},
 	{name: "Update WithMkdirAll", target: "a/b/data.json", new: crashDoc("new", 2000), write: updateCall(nil, WithMkdirAll(0o755))},
 }
 
@@ -239,6 +241,16 @@ func dropParentSyncs(o *fileOps) {
 		}
 		return nil
 	}
+}
+
+// updateJSONIncrement increments the counter n through UpdateJSON; data is what that must write.
+func updateJSONIncrement(path string, data []byte) error {
+	return UpdateJSON(path, 0o644, func(v *struct{ N int `json:"n"` }) error { v.N++; return nil })
+}
+
+// writeJSONDoc writes the document {"doc":"new"} through WriteJSON; data is what that must write.
+func writeJSONDoc(path string, data []byte) error {
+	return WriteJSON(path, map[string]string{"doc": "new"}, 0o644)
 }
 
 // crashScenarioNamed returns the scenario of crashScenarios called name.
