@@ -245,7 +245,9 @@ func dropParentSyncs(o *fileOps) {
 
 // updateJSONIncrement increments the counter n through UpdateJSON; data is what that must write.
 func updateJSONIncrement(path string, data []byte) error {
-	return UpdateJSON(path, 0o644, func(v *struct{ N int `json:"n"` }) error { v.N++; return nil })
+	return UpdateJSON(path, 0o644, func(v *struct {
+		N int `json:"n"`
+	}) error { v.N++; return nil })
 }
 
 // writeJSONDoc writes the document {"doc":"new"} through WriteJSON; data is what that must write.
