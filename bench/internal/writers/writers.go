@@ -9,6 +9,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 
 	"github.com/atomicjson/atomicjson/atomicfs"
@@ -55,7 +56,7 @@ const Floor = "floor"
 
 // All returns the contenders, the floor first.
 func All() []Writer {
-	return []Writer{
+	all := []Writer{
 		{Name: Floor, Guarantees: Guarantees{true, true, true, false},
 			Note: "temp in same dir, write, fsync, close, rename, dir fsync", Write: floorWrite},
 		{Name: "os.WriteFile", Guarantees: Guarantees{false, false, false, false},
@@ -74,6 +75,11 @@ func All() []Writer {
 			Note: "the target has a POSIX ACL and two user xattrs, which every write carries over", Write: atomicfsWrite,
 			Prepare: giveACLAndXattrs, Kept: keptACLAndXattrs},
 	}
+	if runtime.GOOS == "linux" { // the only platform where atomicfs offers it
+		all = append(all, Writer{Name: "atomicfs WithDeviceVerify", Guarantees: Guarantees{true, true, true, true},
+			Note: "reads the temp file back from the device: its cached pages are dropped after the fsync", Write: atomicfsDeviceVerify})
+	}
+	return all
 }
 
 // floorWrite is the least a durable atomic write can do: a uniquely named
@@ -150,6 +156,10 @@ func atomicfsWrite(path string, data []byte) error {
 
 func atomicfsNoVerify(path string, data []byte) error {
 	return atomicfs.WriteFile(path, data, 0o644, atomicfs.WithoutVerify())
+}
+
+func atomicfsDeviceVerify(path string, data []byte) error {
+	return atomicfs.WriteFile(path, data, 0o644, atomicfs.WithDeviceVerify())
 }
 
 // Check reports an error unless the file at path holds exactly want.
