@@ -133,16 +133,17 @@ func TestFix(t *testing.T) {
 	}
 }
 
-// TestFixDiff checks that -fix -diff prints the fixes as a unified diff and
-// leaves every file as it was.
+// TestFixDiff checks that -fix -diff prints the fixes as a unified diff,
+// leaves every file as it was and, as go vet -fix -diff does, exits 1 when
+// the diff is not empty.
 func TestFixDiff(t *testing.T) {
 	t.Parallel()
 	dir := newModule(t, fixable)
 	before := e2e.Snapshot(t, dir)
 
 	res := lint(t, dir, "-fix", "-diff", "./...")
-	if res.ExitCode != 0 {
-		t.Fatalf("-fix -diff: want exit code 0, got %s", res)
+	if res.ExitCode != 1 {
+		t.Fatalf("-fix -diff: want exit code 1 (a diff), got %s", res)
 	}
 	for _, want := range []string{
 		"--- ", "+++ ", "@@ ",

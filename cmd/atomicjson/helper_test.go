@@ -50,8 +50,8 @@ func TestHelperFlag(t *testing.T) {
 		regexp.MustCompile(`(?m)^\+.*"example\.com/app/safefs"$`),
 		regexp.MustCompile(`(?m)^\+\treturn safefs\.WriteFile\("config\.json", data, 0o644\)$`),
 	} {
-		if diff.ExitCode != 0 || !want.MatchString(diff.Stdout) {
-			t.Errorf("%s -fix -diff: want exit code 0 and the fix to use the helper (%s), got %s", helper, want, diff)
+		if diff.ExitCode != 1 || !want.MatchString(diff.Stdout) {
+			t.Errorf("%s -fix -diff: want exit code 1 (a diff) and the fix to use the helper (%s), got %s", helper, want, diff)
 		}
 	}
 	if strings.Contains(diff.Stdout, "atomicfs") {
