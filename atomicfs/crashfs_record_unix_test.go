@@ -13,6 +13,8 @@ import (
 	"slices"
 	"sync"
 	"syscall"
+
+	"golang.org/x/sys/unix"
 )
 
 // crashRecorder records, through the fault seam, the operations a write makes on the files under
@@ -134,20 +136,21 @@ func statID(fd int) (fileID, error) {
 	return fileID{uint64(st.Dev), uint64(st.Ino)}, nil
 }
 
-// entryID returns the identity of the entry name of d, without following a link.
+// entryID returns the identity of the entry name of d, without following a link, looked up
+// relative to d's descriptor as the calls under test look it up.
 func entryID(d *directory, name string) (fileID, error) {
-	fi, err := os.Lstat(d.join(name))
-	if err != nil {
-		return fileID{}, err
+	var st unix.Stat_t
+	if err := unix.Fstatat(d.fd, name, &st, unix.AT_SYMLINK_NOFOLLOW); err != nil {
+		return fileID{}, &fs.PathError{Op: "fstatat", Path: d.join(name), Err: err}
 	}
-	return fileIDOf(fi), nil
+	return fileID{uint64(st.Dev), uint64(st.Ino)}, nil
 }
 
 func fileFD(f *os.File) int { return int(f.Fd()) }
 
 // wrap makes o record into r. Every call is made for real; what it changes is recorded after it
 // succeeds. Directories are identified through their descriptors (what the kernel uses), entries
-// by an lstat of their path just before (a removal, a rename) or after (a creation) the call.
+// by an fstatat relative to them just before (a removal, a rename) or after (a creation) the call.
 // The calls that change nothing a power cut could leave (openDir, readAt, an open that creates
 // nothing) are passed through.
 func (r *crashRecorder) wrap(o *fileOps) {

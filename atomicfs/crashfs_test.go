@@ -245,9 +245,11 @@ func dropParentSyncs(o *fileOps) {
 
 // updateJSONIncrement increments the counter n through UpdateJSON; data is what that must write.
 func updateJSONIncrement(path string, data []byte) error {
-	return UpdateJSON(path, 0o644, func(v *struct {
-		N int `json:"n"`
-	}) error { v.N++; return nil })
+	return UpdateJSON(path, 0o644, func(c *crashCounter) error { c.N++; return nil })
+}
+
+type crashCounter struct {
+	N int `json:"n"`
 }
 
 // writeJSONDoc writes the document {"doc":"new"} through WriteJSON; data is what that must write.
