@@ -187,9 +187,10 @@
 // there. A file that another process has open without FILE_SHARE_DELETE (os.Open does not ask
 // for it) cannot be replaced: the rename is retried, with randomized backoff, for about two
 // seconds (as Go's own build tool retries), and then fails with the sharing or access error,
-// where os.WriteFile, writing in place, would succeed. While it is written, the temp file has the
-// ACL it inherits from the directory, not yet the target's. A read-only file is refused at once
-// with ERROR_ACCESS_DENIED, as by os.WriteFile.
+// where os.WriteFile, writing in place, would succeed. Before its first data byte the temp file
+// gets the target's DACL, so it is never open to someone the target shuts out (the owner stays
+// the writer's until ReplaceFileW). A read-only file is refused at once with ERROR_ACCESS_DENIED,
+// as by os.WriteFile.
 //
 // # Concurrency
 //

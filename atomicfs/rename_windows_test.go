@@ -112,3 +112,52 @@ func TestReplaceWhileReaderHoldsFile(t *testing.T) {
 	wantContent(t, target, []byte("new"))
 	wantNoTemps(t, filepath.Dir(target))
 }
+
+// TestTempHasTargetDACLBeforeData: a target whose protected DACL grants only its owner gives the
+// temp file that DACL before the first byte is written (checked from inside the write), and the
+// replaced file keeps it.
+func TestTempHasTargetDACLBeforeData(t *testing.T) {
+	target := filepath.Join(t.TempDir(), "state.json")
+	writeRaw(t, target, []byte("old"), 0o644)
+	sd, err := windows.SecurityDescriptorFromString("D:P(A;;FA;;;OW)(A;;FA;;;SY)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dacl, _, err := sd.DACL()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := windows.SetNamedSecurityInfo(target, windows.SE_FILE_OBJECT,
+		windows.DACL_SECURITY_INFORMATION|windows.PROTECTED_DACL_SECURITY_INFORMATION, nil, nil, dacl, nil); err != nil {
+		t.Fatal(err)
+	}
+	want := daclString(t, target)
+	checked := false
+	withOps(t, func(o *fileOps) {
+		o.write = func(f *os.File, p []byte) (int, error) {
+			if got := daclString(t, f.Name()); got != want {
+				t.Errorf("temp file's DACL while writing: %s, want the target's %s", got, want)
+			}
+			checked = true
+			return f.Write(p)
+		}
+	})
+	if err := WriteFile(target, []byte("new"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if !checked {
+		t.Fatal("no write reached the seam")
+	}
+	if got := daclString(t, target); got != want {
+		t.Errorf("replaced file's DACL %s, want %s", got, want)
+	}
+}
+
+func daclString(t *testing.T, path string) string {
+	t.Helper()
+	sd, err := windows.GetNamedSecurityInfo(path, windows.SE_FILE_OBJECT, windows.DACL_SECURITY_INFORMATION)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sd.String()
+}
