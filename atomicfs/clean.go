@@ -9,19 +9,27 @@ import (
 )
 
 // CleanTemps removes from dir the temp files that this package's writes left behind when their
-// process died before finishing: regular files named ".<base>.tmp-<12 base-36 digits>" whose last
-// modification is more than olderThan ago (olderThan <= 0: any age). It returns the paths it
-// removed. It never touches other files, subdirectories or lock files.
+// process died before finishing, and returns the paths it removed. It touches only regular files
+// whose names have exactly the shape of this package's temp files (IsTemp), and of those only the
+// ones no write is using: a writer holds a lock on its temp file (flock on Unix; on Windows the
+// open file cannot be removed) from its creation until it is renamed or removed, and CleanTemps
+// skips every temp file it cannot lock, whatever its age. So CleanTemps(dir, 0) is safe while
+// writes run. olderThan > 0 also spares the temp files modified less than olderThan ago.
 //
-// A write in progress also has a temp file: choose olderThan longer than any write takes (minutes
-// are plenty), or its rename fails (it returns an error and the target keeps its old content).
-// An error for one file does not stop the others; the errors are joined.
+// Where the lock cannot protect a write, only olderThan does: on a file system without flock,
+// and on Windows between the close of a temp file and its rename (the rename needs it closed
+// there). Choose olderThan longer than any write takes (minutes are plenty) if that matters.
+// CleanTemps never touches other files, subdirectories or symbolic links. An error for one file
+// does not stop the others; the errors are joined.
 func CleanTemps(dir string, olderThan time.Duration) ([]string, error) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return nil, fail("clean temps in", dir, dir, err)
 	}
-	cutoff := time.Now().Add(-olderThan)
+	var cutoff time.Time
+	if olderThan > 0 {
+		cutoff = time.Now().Add(-olderThan)
+	}
 	var removed []string
 	var errs []error
 	for _, e := range entries {
@@ -29,26 +37,18 @@ func CleanTemps(dir string, olderThan time.Duration) ([]string, error) {
 			continue
 		}
 		path := filepath.Join(dir, e.Name())
-		if olderThan > 0 {
-			info, err := e.Info()
-			if errors.Is(err, fs.ErrNotExist) {
-				continue // finished or removed meanwhile
-			}
-			if err != nil {
-				errs = append(errs, fail("clean temps in", dir, path, err))
-				continue
-			}
-			if info.ModTime().After(cutoff) {
-				continue
-			}
+		gone, err := removeIdleTemp(path, cutoff)
+		switch {
+		case gone:
+			removed = append(removed, path)
+		case err != nil && !errors.Is(err, fs.ErrNotExist): // ErrNotExist: finished meanwhile
+			errs = append(errs, fail("clean temps in", dir, path, err))
 		}
-		if err := os.Remove(path); err != nil {
-			if !errors.Is(err, fs.ErrNotExist) {
-				errs = append(errs, fail("clean temps in", dir, path, err))
-			}
-			continue
-		}
-		removed = append(removed, path)
 	}
 	return removed, errors.Join(errs...)
+}
+
+// modifiedBefore reports whether fi was last modified before cutoff; a zero cutoff means any age.
+func modifiedBefore(fi fs.FileInfo, cutoff time.Time) bool {
+	return cutoff.IsZero() || fi.ModTime().Before(cutoff)
 }

@@ -4,6 +4,8 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
+	"sync"
 	"testing"
 	"time"
 )
@@ -76,4 +78,83 @@ func TestCleanTemps(t *testing.T) {
 
 	_, err = CleanTemps(filepath.Join(dir, "missing"), 0)
 	wantStepError(t, err, "clean temps in", filepath.Join(dir, "missing"))
+}
+
+// TestCleanTempsSparesLiveWriters: a temp file whose write is in flight (a File created, written,
+// not yet committed) is never removed, whatever olderThan says, and its Commit succeeds.
+func TestCleanTempsSparesLiveWriters(t *testing.T) {
+	dir := t.TempDir()
+	target := filepath.Join(dir, "x.json")
+	f, err := Create(target, 0o644)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := f.WriteString(`{"live":true}` + "\n"); err != nil {
+		t.Fatal(err)
+	}
+	// Make it look abandoned long ago: only its lock can save it.
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		old := time.Now().Add(-24 * time.Hour)
+		os.Chtimes(filepath.Join(dir, e.Name()), old, old)
+	}
+	for _, olderThan := range []time.Duration{0, time.Minute} {
+		removed, err := CleanTemps(dir, olderThan)
+		if err != nil || len(removed) != 0 {
+			t.Errorf("CleanTemps(dir, %v) = %q, %v; want nothing removed while the write runs", olderThan, removed, err)
+		}
+	}
+	if err := f.Commit(); err != nil {
+		t.Fatalf("Commit after CleanTemps: %v", err)
+	}
+	wantContent(t, target, []byte(`{"live":true}`+"\n"))
+}
+
+// TestCleanTempsBesideWriters: CleanTemps(dir, 0) in a loop beside writers never makes a write
+// fail, and removes the abandoned temp file planted among theirs.
+func TestCleanTempsBesideWriters(t *testing.T) {
+	dir := t.TempDir()
+	abandoned := filepath.Join(dir, ".dead.json.tmp-0123456789ab")
+	writeRaw(t, abandoned, []byte("x"), 0o600)
+	writes := 200
+	if testing.Short() {
+		writes = 50
+	}
+	stop := make(chan struct{})
+	cleaned := make(chan []string)
+	go func() {
+		var all []string
+		for {
+			select {
+			case <-stop:
+				cleaned <- all
+				return
+			default:
+			}
+			removed, err := CleanTemps(dir, 0)
+			if err != nil {
+				t.Error(err)
+			}
+			all = append(all, removed...)
+		}
+	}()
+	var wg sync.WaitGroup
+	for w := range 2 {
+		wg.Go(func() {
+			target := filepath.Join(dir, "w"+strconv.Itoa(w)+".json")
+			for i := range writes {
+				if err := WriteFile(target, []byte(strconv.Itoa(i)), 0o644, WithoutSync()); err != nil {
+					t.Errorf("write %d beside CleanTemps: %v", i, err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(stop)
+	if all := <-cleaned; !slices.Contains(all, abandoned) {
+		t.Errorf("CleanTemps removed %q, not the abandoned temp file", all)
+	}
+	wantNoTemps(t, dir)
 }

@@ -56,6 +56,6 @@ func syncDirAt(d *directory, f *os.File) error { return fsyncDirPath(d.path) }
 // os.OpenFile does not ask for, so the temp file is closed before its rename.
 const renameOpenFiles = false
 
-// lockTemp does nothing: an open file cannot be removed here, so CleanTemps cannot remove a temp
-// file whose write is in flight.
-func lockTemp(f *os.File) {}
+// lockTemp does nothing and reports success: an open file cannot be removed here, so CleanTemps
+// cannot remove a temp file while its writer has it open.
+func lockTemp(f *os.File) bool { return true }

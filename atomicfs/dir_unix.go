@@ -145,10 +145,18 @@ const renameOpenFiles = true
 
 // lockTemp takes an exclusive flock on a new temp file, held until the descriptor is closed
 // (after the rename, or when the temp file is removed): CleanTemps skips the temp files it cannot
-// lock, so it never deletes one whose write is still in flight. A file system without flock
-// leaves the temp unlocked; CleanTemps then judges by age alone.
-func lockTemp(f *os.File) {
-	ignoringEINTR(func() error { return unix.Flock(int(f.Fd()), unix.LOCK_EX|unix.LOCK_NB) })
+// lock, so it never deletes one whose write is still in flight. It reports false if a CleanTemps
+// got to the file between its creation and this lock (it holds the lock, or has removed the file
+// under it and let go): the writer must start over with a new temp file. A file system without
+// flock leaves the temp unlocked; CleanTemps then judges by age alone.
+func lockTemp(f *os.File) bool {
+	fd := int(f.Fd())
+	err := ignoringEINTR(func() error { return unix.Flock(fd, unix.LOCK_EX|unix.LOCK_NB) })
+	if err == unix.EWOULDBLOCK {
+		return false
+	}
+	var st unix.Stat_t
+	return unix.Fstat(fd, &st) != nil || st.Nlink > 0
 }
 
 // ignoringEINTR retries fn while it is interrupted by a signal, as the os package does.

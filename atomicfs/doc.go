@@ -23,7 +23,7 @@
 // byte for byte — except when only the final directory fsync fails: the new content is then in
 // place but might not survive a power cut, and the error says so by its step ("fsync directory
 // of") and by matching ErrDirSync. A process killed in the middle of a write leaves its temp
-// file behind; CleanTemps removes such leftovers.
+// file behind; CleanTemps removes such leftovers, and never the temp file of a write in flight.
 //
 // # Which file, and whether it may be written: the kernel decides
 //

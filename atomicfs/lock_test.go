@@ -15,7 +15,8 @@ import (
 func init() {
 	// disrupt deletes, replaces and plants files in a directory until it is killed: every file but
 	// the target and this package's temp files (deleting those is a writer bypassing the lock),
-	// including the "<target>.lock" sidecar earlier versions locked.
+	// including the "<target>.lock" sidecar earlier versions locked; and it runs CleanTemps, which
+	// must leave the temp files of writes in flight alone.
 	children["disrupt"] = func() error {
 		dir, target := os.Getenv("ATOMICFS_TEST_DIR"), os.Getenv("ATOMICFS_TEST_TARGET")
 		for i := 0; ; i++ {
@@ -34,6 +35,7 @@ func init() {
 					os.Rename(decoy, filepath.Join(dir, e.Name()))
 				}
 			}
+			CleanTemps(dir, 0)                 // must spare the updaters' temp files
 			time.Sleep(100 * time.Microsecond) // leave the updaters some CPU
 		}
 	}
@@ -41,7 +43,7 @@ func init() {
 
 // TestLockSurvivesDisruption: 4 processes increment one counter with UpdateJSON while another
 // process keeps deleting and replacing every other file of the directory (stale "*.lock" files
-// among them); not one increment is lost. (With the sidecar lock of earlier versions, deleting
+// among them) and runs CleanTemps(dir, 0); not one update fails and not one increment is lost. (With the sidecar lock of earlier versions, deleting
 // "<target>.lock" lost hundreds of 1,200.)
 func TestLockSurvivesDisruption(t *testing.T) {
 	dir := t.TempDir()

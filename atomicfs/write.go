@@ -95,7 +95,10 @@ func (p *pending) create(perm fs.FileMode) error {
 		tmp := prefix + randomSuffix()
 		f, err := ops.openFile(p.t.dir, tmp, os.O_RDWR|os.O_CREATE|os.O_EXCL, perm)
 		if err == nil {
-			lockTemp(f)
+			if !lockTemp(f) && attempt < 100 {
+				f.Close() // a CleanTemps got to it first and removes it
+				continue
+			}
 			p.tmp, p.f = tmp, f
 			return nil
 		}
