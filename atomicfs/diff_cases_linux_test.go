@@ -90,7 +90,7 @@ func diffCases() []diffCase {
 			},
 			target:  "tmp/app.json",
 			as:      asBob,
-			differs: "sticky-rename",
+			differs: "Another user's file in a sticky directory",
 			documented: func(want *diffOutcome) {
 				want.result = diffResult{Failed: true, Errno: int(syscall.EPERM)}
 				keepEntry(want, "tmp/app.json", func(e *diffEntry) { e.Data = quoted(old) })
@@ -143,7 +143,7 @@ func diffCases() []diffCase {
 			},
 			target:  "shared/t.json",
 			as:      asBob,
-			differs: "owner-not-root",
+			differs: "The owner, when the writer is not root",
 			documented: func(want *diffOutcome) {
 				keepEntry(want, "shared/t.json", func(e *diffEntry) { e.Owner = fmt.Sprintf("%d:%d", bobUID, projGID) })
 			},
@@ -156,7 +156,7 @@ func diffCases() []diffCase {
 			},
 			target:  "pub/t.json",
 			as:      asBob,
-			differs: "owner-not-root",
+			differs: "The owner, when the writer is not root",
 			documented: func(want *diffOutcome) {
 				keepEntry(want, "pub/t.json", func(e *diffEntry) { e.Owner = asBob.owner() })
 			},
@@ -171,7 +171,7 @@ func diffCases() []diffCase {
 			setup:   aclTree,
 			target:  "shared/t.json",
 			as:      asBob,
-			differs: "owner-not-root",
+			differs: "The owner, when the writer is not root",
 			documented: func(want *diffOutcome) {
 				keepEntry(want, "shared/t.json", func(e *diffEntry) { e.Owner = fmt.Sprintf("%d:%d", bobUID, projGID) })
 			},
@@ -303,7 +303,7 @@ func diffCases() []diffCase {
 			},
 			target:  "fifo",
 			skipOps: []string{diffUpdate},
-			differs: "not-regular",
+			differs: "A device, FIFO or socket",
 			documented: func(want *diffOutcome) {
 				want.result = diffResult{Failed: true, NotRegular: true}
 				want.extra = "reader got " + quoted("")
@@ -318,7 +318,7 @@ func diffCases() []diffCase {
 			},
 			target:  "null",
 			skipOps: []string{diffUpdate},
-			differs: "not-regular",
+			differs: "A device, FIFO or socket",
 			documented: func(want *diffOutcome) {
 				want.result = diffResult{Failed: true, NotRegular: true}
 			},
@@ -337,7 +337,7 @@ func diffCases() []diffCase {
 			},
 			target:  "sock",
 			skipOps: []string{diffUpdate},
-			differs: "not-regular",
+			differs: "A device, FIFO or socket",
 			documented: func(want *diffOutcome) {
 				want.result = diffResult{Failed: true, NotRegular: true}
 			},
@@ -365,7 +365,7 @@ func diffCases() []diffCase {
 			},
 			target:  "ro/t.json",
 			as:      asAlice,
-			differs: "read-only-dir",
+			differs: "A writable file in a directory the writer may not change",
 			documented: func(want *diffOutcome) {
 				want.result = diffResult{Failed: true, Errno: int(syscall.EACCES)}
 				keepEntry(want, "ro/t.json", func(e *diffEntry) { e.Data = quoted(old) })
@@ -380,7 +380,7 @@ func diffCases() []diffCase {
 				}
 			},
 			target:  "a.json",
-			differs: "hard-link",
+			differs: "A hard-linked file",
 			documented: func(want *diffOutcome) {
 				keepEntry(want, "a.json", func(e *diffEntry) { e.Links = 1 })
 				keepEntry(want, "b.json", func(e *diffEntry) { e.Links, e.Data = 1, quoted(old) })
@@ -395,7 +395,7 @@ func diffCases() []diffCase {
 				fillInodes(t, b.path("fs"))
 			},
 			target:  "fs/t.json",
-			differs: "no-inodes",
+			differs: "A file system out of inodes",
 			documented: func(want *diffOutcome) {
 				want.result = diffResult{Failed: true, Errno: int(syscall.ENOSPC)}
 				keepEntry(want, "fs/t.json", func(e *diffEntry) { e.Data = quoted(old) })
@@ -407,7 +407,7 @@ func diffCases() []diffCase {
 			data:    func() (string, error) { return "1\n", nil },
 			skipOps: []string{diffUpdate},
 			observe: func(t *testing.T, b *diffTree) string { return readText(t, "/proc/sys/fs/protected_regular") },
-			differs: "proc-sys",
+			differs: "procfs and sysfs files",
 			documented: func(want *diffOutcome) {
 				want.result = diffResult{Failed: true, Errno: int(syscall.ENOENT)}
 			},
@@ -418,9 +418,175 @@ func diffCases() []diffCase {
 			data:    currentTHPMode,
 			skipOps: []string{diffUpdate},
 			observe: func(t *testing.T, b *diffTree) string { return readText(t, thpEnabled) },
-			differs: "proc-sys",
+			differs: "procfs and sysfs files",
 			documented: func(want *diffOutcome) {
 				want.result = diffResult{Failed: true, Errno: int(syscall.EACCES)}
+			},
+		},
+		{
+			name: "dangling link of the sticky dir's owner",
+			setup: func(t *testing.T, b *diffTree) {
+				b.dir("tmp", 0o777|fs.ModeSticky, byAlice)
+				b.symlink("ROOT/created.json", "tmp/app.json", byAlice)
+			},
+			target: "tmp/app.json",
+		},
+		{
+			name: "symbolic link loop",
+			setup: func(t *testing.T, b *diffTree) {
+				b.symlink("b.json", "a.json", byRoot)
+				b.symlink("a.json", "b.json", byRoot)
+			},
+			target: "a.json",
+		},
+		{
+			name: "link to a file on another file system",
+			setup: func(t *testing.T, b *diffTree) {
+				b.dir("fs", 0o755, byRoot)
+				b.mount("tmpfs", "fs", "tmpfs", 0, "size=1m,mode=0755")
+				b.file("fs/t.json", old, 0o644, byAlice)
+				b.symlink("fs/t.json", "l.json", byRoot)
+			},
+			target: "l.json",
+		},
+		{
+			name: "bind-mounted file",
+			setup: func(t *testing.T, b *diffTree) {
+				b.file("src.json", "mounted\n", 0o644, byRoot)
+				b.file("t.json", old, 0o644, byRoot)
+				b.mount(b.path("src.json"), "t.json", "", syscall.MS_BIND, "")
+			},
+			target:  "t.json",
+			differs: "A file that is a mount point",
+			documented: func(want *diffOutcome) {
+				want.result = diffResult{Failed: true, Errno: int(syscall.EBUSY)}
+				keepEntry(want, "t.json", func(e *diffEntry) { e.Data = quoted("mounted\n") })
+				keepEntry(want, "src.json", func(e *diffEntry) { e.Data = quoted("mounted\n") })
+			},
+		},
+		{
+			name:    "file reached through its descriptor in procfs",
+			setup:   func(t *testing.T, b *diffTree) { b.file("t.json", old, 0o644, byRoot) },
+			hold:    "t.json",
+			target:  "/proc/self/fd/FD",
+			differs: "A file written through /proc/self/fd/N",
+			documented: func(want *diffOutcome) {
+				want.result.Held = old
+			},
+		},
+		{
+			name:   "missing parent directory",
+			target: "missing/t.json",
+		},
+		{
+			name:   "parent is a file",
+			setup:  func(t *testing.T, b *diffTree) { b.file("f", old, 0o644, byRoot) },
+			target: "f/t.json",
+		},
+		{
+			name: "directory the user may not search",
+			setup: func(t *testing.T, b *diffTree) {
+				b.dir("closed", 0o700, byRoot)
+				b.file("closed/t.json", old, 0o666, byRoot)
+			},
+			target: "closed/t.json",
+			as:     asAlice,
+		},
+		{
+			name: "new file in a directory the user may write and search but not read",
+			setup: func(t *testing.T, b *diffTree) {
+				b.dir("drop", 0o333, byRoot)
+			},
+			target:  "drop/new.json",
+			as:      asAlice,
+			skipOps: []string{diffUpdate},
+		},
+		{
+			name: "new file in a setgid directory",
+			setup: func(t *testing.T, b *diffTree) {
+				b.dir("shared", 0o2777, owner{0, projGID})
+			},
+			target: "shared/new.json",
+			as:     asBob,
+		},
+		{
+			name:   "255-byte name",
+			setup:  func(t *testing.T, b *diffTree) { b.file(strings.Repeat("n", 250)+".json", old, 0o644, byRoot) },
+			target: strings.Repeat("n", 250) + ".json",
+		},
+		{
+			name:   "256-byte name",
+			target: strings.Repeat("n", 251) + ".json",
+		},
+		{
+			name: "another user's read-only file in a writable directory",
+			setup: func(t *testing.T, b *diffTree) {
+				b.dir("pub", 0o777, byRoot)
+				b.file("pub/t.json", old, 0o644, byAlice)
+			},
+			target: "pub/t.json",
+			as:     asBob,
+		},
+		{
+			name:   "mode 0000, written by root",
+			setup:  func(t *testing.T, b *diffTree) { b.file("t.json", old, 0, byAlice) },
+			target: "t.json",
+		},
+		{
+			name: "no ACL on the file, a default ACL on its directory",
+			setup: func(t *testing.T, b *diffTree) {
+				b.dir("d", 0o755, byRoot)
+				b.file("d/t.json", old, 0o640, byAlice)
+				setXattr(t, b.path("d"), "system.posix_acl_default", encodeACL([]aclEntry{
+					{tag: aclUserObj, perm: 7}, {tag: aclUser, perm: 7, id: bobUID}, {tag: aclGroupObj, perm: 5},
+					{tag: aclMask, perm: 7}, {tag: aclOther, perm: 5},
+				}))
+			},
+			target: "d/t.json",
+		},
+		{
+			name: "extended attribute of a file the user may write but not read",
+			setup: func(t *testing.T, b *diffTree) {
+				b.dir("pub", 0o777, byRoot)
+				b.file("pub/t.json", old, 0o622, byAlice)
+				setXattr(t, b.path("pub/t.json"), "user.comment", []byte("kept"))
+			},
+			target:  "pub/t.json",
+			as:      asBob,
+			skipOps: []string{diffUpdate}, // Update reads the file first: EACCES, as os.ReadFile would
+			differs: "Extended attributes the writer may not read or set",
+			documented: func(want *diffOutcome) {
+				keepEntry(want, "pub/t.json", func(e *diffEntry) { e.Owner, e.Xattrs = asBob.owner(), "" })
+			},
+		},
+		{
+			name: "trusted and security extended attributes, written by a user",
+			setup: func(t *testing.T, b *diffTree) {
+				b.dir("pub", 0o777, byRoot)
+				b.file("pub/t.json", old, 0o666, byBob)
+				setXattr(t, b.path("pub/t.json"), "user.comment", []byte("kept"))
+				setXattr(t, b.path("pub/t.json"), "security.note", []byte("label"))
+				setXattr(t, b.path("pub/t.json"), "trusted.note", []byte("trusted"))
+			},
+			target:  "pub/t.json",
+			as:      asBob,
+			differs: "Extended attributes the writer may not read or set",
+			documented: func(want *diffOutcome) {
+				keepEntry(want, "pub/t.json", func(e *diffEntry) { e.Xattrs = `user.comment="kept"` })
+			},
+		},
+		{
+			name: "writable file in an immutable directory",
+			setup: func(t *testing.T, b *diffTree) {
+				b.dir("d", 0o755, byRoot)
+				b.file("d/t.json", old, 0o644, byRoot)
+				lockInode(t, b.path("d"), flagImmutable)
+			},
+			target:  "d/t.json",
+			differs: "A writable file in a directory the writer may not change",
+			documented: func(want *diffOutcome) {
+				want.result = diffResult{Failed: true, Errno: int(syscall.EPERM)}
+				keepEntry(want, "d/t.json", func(e *diffEntry) { e.Data = quoted(old) })
 			},
 		},
 	}
@@ -472,8 +638,14 @@ func fileCaps(c uint) []byte {
 // before the twin is removed.
 func lockedFile(t *testing.T, b *diffTree, flag uint32) {
 	b.file("t.json", "old\n", 0o644, byRoot)
-	setInodeFlags(t, b.path("t.json"), flag)
-	t.Cleanup(func() { setInodeFlags(t, b.path("t.json"), 0) })
+	lockInode(t, b.path("t.json"), flag)
+}
+
+// lockInode sets an inode flag that forbids changes (+i, +a) on path, cleared again before the
+// twin is removed.
+func lockInode(t *testing.T, path string, flag uint32) {
+	setInodeFlags(t, path, flag)
+	t.Cleanup(func() { setInodeFlags(t, path, 0) })
 }
 
 // readOnlyBind bind-mounts the directory rel on itself, read-only.

@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -81,6 +82,9 @@ type diffCase struct {
 	data func() (string, error)
 	// observe records more of the outcome than the tree (what a FIFO reader got, a /proc file).
 	observe func(t *testing.T, b *diffTree) string
+	// hold is a file (relative to the root) the writing child opens before the write, reading it
+	// again after; "FD" in target becomes its descriptor number.
+	hold string
 
 	// differs names the README's drop-in differences row this case asserts; documented then turns
 	// os.WriteFile's outcome into the one atomicfs must have. Without differs the outcomes must be
@@ -94,10 +98,18 @@ type diffResult struct {
 	Failed     bool   `json:"failed"`
 	Errno      int    `json:"errno"`       // the syscall.Errno in the error, if any
 	NotRegular bool   `json:"not_regular"` // errors.Is(err, ErrNotRegular)
+	Held       string `json:"held"`        // what the case's held descriptor reads after the write
 	Msg        string `json:"msg"`         // the error text, for the failure message only
 }
 
 func (r diffResult) String() string {
+	if r.Held != "" {
+		return r.outcome() + ", the held descriptor reads " + strconv.Quote(r.Held)
+	}
+	return r.outcome()
+}
+
+func (r diffResult) outcome() string {
 	switch {
 	case !r.Failed:
 		return "success"
@@ -111,7 +123,7 @@ func (r diffResult) String() string {
 
 // sameAs reports whether two results are the same outcome (the messages may differ).
 func (r diffResult) sameAs(o diffResult) bool {
-	return r.Failed == o.Failed && r.Errno == o.Errno && r.NotRegular == o.NotRegular
+	return r.Failed == o.Failed && r.Errno == o.Errno && r.NotRegular == o.NotRegular && r.Held == o.Held
 }
 
 // diffEntry is what the comparison sees of one path of a twin tree.
@@ -145,6 +157,7 @@ func runDiffCases(t *testing.T, cases []diffCase, ops []string) {
 	requireRoot(t)
 	bin := diffBinary(t)
 	setSysctls(t, map[string]string{"fs/protected_symlinks": "1", "fs/protected_regular": "1"})
+	rows := readDifferencesTable(t)
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			setSysctls(t, c.sysctls)
@@ -162,6 +175,7 @@ func runDiffCases(t *testing.T, cases []diffCase, ops []string) {
 			if c.documented != nil {
 				want = cloneOutcome(std)
 				c.documented(&want)
+				wantRowNamesError(t, rows, c, want.result)
 			}
 			for _, op := range ops {
 				if slices.Contains(c.skipOps, op) || op == diffWriteJSON && c.data != nil {
@@ -260,7 +274,11 @@ func runDiffSide(t *testing.T, bin string, c diffCase, op, data string) diffOutc
 	if perm == 0 {
 		perm = 0o644
 	}
-	res := runDiffChild(t, bin, c.as, b.root, op, target, perm, data)
+	hold := ""
+	if c.hold != "" {
+		hold = b.path(c.hold)
+	}
+	res := runDiffChild(t, bin, c.as, b.root, op, target, hold, perm, data)
 	out := diffOutcome{result: res, tree: snapshotTree(t, b.root)}
 	if c.observe != nil {
 		out.extra = c.observe(t, b)
@@ -272,13 +290,13 @@ func runDiffSide(t *testing.T, bin string, c diffCase, op, data string) diffOutc
 // fails the case instead of hanging the tests.
 const diffChildTimeout = 30 * time.Second
 
-func runDiffChild(t *testing.T, bin string, as diffCred, dir, op, target string, perm fs.FileMode, data string) diffResult {
+func runDiffChild(t *testing.T, bin string, as diffCred, dir, op, target, hold string, perm fs.FileMode, data string) diffResult {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), diffChildTimeout)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, bin)
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), childEnv+"=diff", "ATOMICFS_DIFF_OP="+op, "ATOMICFS_DIFF_TARGET="+target,
+	cmd.Env = append(os.Environ(), childEnv+"=diff", "ATOMICFS_DIFF_OP="+op, "ATOMICFS_DIFF_TARGET="+target, "ATOMICFS_DIFF_HOLD="+hold,
 		"ATOMICFS_DIFF_PERM="+strconv.FormatUint(uint64(perm), 8), "ATOMICFS_DIFF_DATA="+data)
 	cmd.SysProcAttr = as.sysProcAttr()
 	var stderr bytes.Buffer
@@ -308,7 +326,15 @@ func init() {
 			return err
 		}
 		syscall.Umask(0o022)
-		err = diffWrite(os.Getenv("ATOMICFS_DIFF_OP"), os.Getenv("ATOMICFS_DIFF_TARGET"), []byte(os.Getenv("ATOMICFS_DIFF_DATA")), fs.FileMode(perm))
+		target := os.Getenv("ATOMICFS_DIFF_TARGET")
+		var held *os.File
+		if hold := os.Getenv("ATOMICFS_DIFF_HOLD"); hold != "" {
+			if held, err = os.Open(hold); err != nil {
+				return err
+			}
+			target = strings.ReplaceAll(target, "FD", strconv.Itoa(int(held.Fd())))
+		}
+		err = diffWrite(os.Getenv("ATOMICFS_DIFF_OP"), target, []byte(os.Getenv("ATOMICFS_DIFF_DATA")), fs.FileMode(perm))
 		var res diffResult
 		if err != nil {
 			res = diffResult{Failed: true, NotRegular: errors.Is(err, ErrNotRegular), Msg: err.Error()}
@@ -316,6 +342,13 @@ func init() {
 			if errors.As(err, &errno) {
 				res.Errno = int(errno)
 			}
+		}
+		if held != nil {
+			data, err := io.ReadAll(io.NewSectionReader(held, 0, 1<<20))
+			if err != nil {
+				return err
+			}
+			res.Held = string(data)
 		}
 		return json.NewEncoder(os.Stdout).Encode(res)
 	}
