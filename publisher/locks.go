@@ -3,7 +3,6 @@ package publisher
 import (
 	"context"
 	"errors"
-	"fmt"
 
 	"github.com/atomicjson/atomicjson/atomicfs"
 )
@@ -81,6 +80,9 @@ func updateRaw(s *Store, ctx context.Context, rec *lockRecorder, rel string, fn 
 // While fn runs no Store in any process writes anything under the root, so fn may also remove
 // temp files and rewrite any file.
 func (s *Store) withSystemLocks(ctx context.Context, rec *lockRecorder, fn func(cur systemFiles) (systemFiles, error)) error {
+	if err := s.createMissing(ctx, rec, TopicIndexFile, MetricsFile, LockMetricsFile); err != nil {
+		return err
+	}
 	var cur, next systemFiles
 	var ferr error
 	var lock func(i int) error
@@ -108,26 +110,68 @@ func (s *Store) withSystemLocks(ctx context.Context, rec *lockRecorder, fn func(
 	return rec.observe(err)
 }
 
-// viewSystem holds shared locks on all system files, in lockOrder, while fn reads the root. The
-// shared locks exclude every update of those files in any process, so fn sees the root between
+// viewSystem holds shared locks on all system files, in lockOrder, while fn reads the root: each
+// file is read with atomicfs.View, nested, so that fn runs while all of them are held. The shared
+// locks exclude every update of those files in any process, so fn sees the root between
 // operations, never in the middle of one, and other readers are not excluded. Taking them needs
 // only read access. A root without a system directory has no locks to take: fn runs unlocked.
 func (s *Store) viewSystem(ctx context.Context, fn func(cur systemFiles) error) error {
-	waitCtx, cancel := context.WithTimeout(ctx, s.lockTimeout)
-	defer cancel()
 	var cur systemFiles
-	for _, sl := range lockOrder {
-		release, err := lockShared(waitCtx, s.abs(sl.rel))
-		if err != nil {
-			if ctx.Err() == nil && errors.Is(err, context.DeadlineExceeded) {
-				err = fmt.Errorf("%w (waited %v)", atomicfs.ErrLockTimeout, s.lockTimeout)
-			}
-			return &fileError{Path: sl.rel, Step: "shared lock", Err: err}
+	if !s.exists(SystemDir) {
+		return fn(cur)
+	}
+	var ferr error
+	var view func(i int) error
+	view = func(i int) error {
+		if i == len(lockOrder) {
+			ferr = fn(cur)
+			return ferr
 		}
-		defer release()
-		if *sl.content(&cur), err = s.readFile(sl.rel); err != nil {
-			return &fileError{Path: sl.rel, Step: "read", Err: err}
+		sl := lockOrder[i]
+		return atomicfs.View(s.abs(sl.rel), func(data []byte) error {
+			*sl.content(&cur) = data
+			if err := view(i + 1); err != nil {
+				return errInnerFailed
+			}
+			return nil
+		}, atomicfs.WithLockTimeout(s.lockTimeout), atomicfs.WithContext(ctx))
+	}
+	err := view(0)
+	if ferr != nil {
+		return ferr
+	}
+	return err
+}
+
+// createMissing gives each of the files rels that does not exist its empty content, each under its
+// own lock, before a caller nests their locks. The lock of a missing file is its directory's
+// (that is where it will be created), and one process cannot hold two of those on one directory:
+// flock(2) through a second descriptor waits for the first. With these files present, a nest of
+// locks holds at most one directory lock, the content index's, which is never created empty (a
+// missing index is a state Recover and Repair must see as it is).
+func (s *Store) createMissing(ctx context.Context, rec *lockRecorder, rels ...string) error {
+	for _, rel := range rels {
+		if s.exists(rel) {
+			continue
+		}
+		err := updateRaw(s, ctx, rec, rel, func(old []byte) ([]byte, error) {
+			if old != nil {
+				return nil, atomicfs.SkipWrite // created meanwhile
+			}
+			return encodeJSON(emptyContent[rel])
+		})
+		if err != nil {
+			return err
 		}
 	}
-	return fn(cur)
+	return nil
 }
+
+// emptyContent is what createMissing writes for each file it may create.
+var emptyContent = map[string]any{
+	TopicIndexFile:  ptr(newTopicIndex()),
+	MetricsFile:     &Metrics{Failures: map[Code]uint64{}},
+	LockMetricsFile: &LockMetrics{},
+}
+
+func ptr[T any](v T) *T { return &v }

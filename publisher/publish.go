@@ -60,14 +60,33 @@ func (s *Store) Publish(ctx context.Context, p Post) (Result, error) {
 	}
 	start := time.Now()
 	rec := &lockRecorder{}
+	res, err := s.publishWithTopic(ctx, rec, p)
+	var invalid *ValidationError
+	if errors.As(err, &invalid) {
+		return Result{}, s.recordLocksAfter(ctx, rec, err) // not an attempt: not counted
+	}
+	if merr := s.recordPublish(context.WithoutCancel(ctx), rec, CodeOf(err), time.Since(start)); err == nil {
+		err = merr
+	}
+	return res, s.recordLocksAfter(ctx, rec, err)
+}
+
+// publishWithTopic holds the topic index's lock while writePost runs, and marks the topic with
+// the outcome. The error is the publish's own failure if it failed, else the topic index's. The
+// topic index is created first if it is missing, so that its lock is not its directory's, which
+// the content index's may need to be (see createMissing).
+func (s *Store) publishWithTopic(ctx context.Context, rec *lockRecorder, p Post) (Result, error) {
+	if err := s.createMissing(ctx, rec, TopicIndexFile); err != nil {
+		return Result{}, wrapTopicErr("publish", err)
+	}
 	var res Result
-	var perr error // the failure of the publish itself, as the topic records it
-	err := s.updateTopics(ctx, rec, "publish", func(ti *topicIndex, now time.Time) error {
+	var perr error
+	terr := s.updateTopics(ctx, rec, "publish", func(ti *topicIndex, now time.Time) error {
 		res, perr = s.writePost(ctx, rec, p)
 		perr = wrap("publish", p.Slug, perr)
 		var invalid *ValidationError
 		if errors.As(perr, &invalid) {
-			return atomicfs.SkipWrite // not an attempt: nothing is recorded
+			return atomicfs.SkipWrite // nothing was published, nothing is recorded
 		}
 		msg := ""
 		if perr != nil {
@@ -77,16 +96,9 @@ func (s *Store) Publish(ctx context.Context, p Post) (Result, error) {
 		return nil
 	})
 	if perr != nil {
-		res, err = Result{}, perr
+		return Result{}, perr
 	}
-	var invalid *ValidationError
-	if errors.As(err, &invalid) {
-		return Result{}, s.recordLocksAfter(ctx, rec, err)
-	}
-	if merr := s.recordPublish(context.WithoutCancel(ctx), rec, CodeOf(err), time.Since(start)); err == nil {
-		err = merr
-	}
-	return res, s.recordLocksAfter(ctx, rec, err)
+	return res, terr
 }
 
 // writePost is the part of Publish that runs under the content index's lock: the post file, the
