@@ -1,12 +1,12 @@
 package analyzer
 
 import (
+	_ "embed"
 	"flag"
 	"fmt"
 	"strings"
 
 	"golang.org/x/tools/go/analysis"
-	"golang.org/x/tools/go/analysis/passes/inspect"
 )
 
 // DefaultHelper is the import path of the atomic-write package that fixes
@@ -29,16 +29,10 @@ func DefaultConfig() Config {
 // Analyzer is the atomicjson pass with the default configuration.
 var Analyzer = New(DefaultConfig())
 
-const doc = `report non-atomic writes of JSON files
-
-The atomicjson analyzer reports os.WriteFile, ioutil.WriteFile, os.Create
-and truncating os.OpenFile calls whose target is known to be JSON (the path
-ends in .json, the data comes from encoding/json, the file is fed to a
-json.Encoder, or a wrapper passes its argument to such a write), and
-temp-file-and-rename code that renames without fsyncing first. Such a write
-truncates the target before writing it, so a crash or power cut leaves an
-empty or partial, unparseable file. Use atomicfs.WriteFile or
-atomicfs.WriteJSON instead: temp file, fsync, verify, rename.`
+// doc is the source of doc.go, whose package comment documents the pass.
+//
+//go:embed doc.go
+var doc string
 
 // New returns an analyzer named atomicjson configured by cfg. Each call
 // returns an independent analyzer: its flags (-extensions, -include-tests,
@@ -49,10 +43,9 @@ func New(cfg Config) *analysis.Analyzer {
 	c.set(cfg)
 	a := &analysis.Analyzer{
 		Name:             "atomicjson",
-		Doc:              doc,
+		Doc:              extractDoc(doc, "atomicjson"),
 		URL:              "https://github.com/atomicjson/atomicjson#the-linter",
-		Requires:         []*analysis.Analyzer{inspect.Analyzer},
-		FactTypes:        []analysis.Fact{new(pathFact), new(dataFact), new(wrapperFact), new(varFact)},
+		FactTypes:        []analysis.Fact{new(pathFact), new(dataFact), new(wrapperFact), new(varFact), new(renameFact), new(tempFact)},
 		RunDespiteErrors: true,
 		Run:              c.run,
 	}

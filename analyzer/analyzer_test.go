@@ -25,10 +25,13 @@ func TestPackages(t *testing.T) {
 		"github.com/atomicjson/atomicjson/atomicfs", "example.com/names", "example.com/conf", "crosspkg", "data", "files", "wrappers", "rename", "suppress")
 }
 
-// TestRedTeam covers the cases of the red-team review: reaching
-// assignments, non-JSON extensions, closures, range values and more.
-func TestRedTeam(t *testing.T) {
-	analysistest.Run(t, testdata(), analyzer.Analyzer, "example.com/rtpaths", "redteam", "redteamnoos")
+// TestFeatures runs the packages of testdata/src named by feature, each
+// with its positives, near misses and facts.
+func TestFeatures(t *testing.T) {
+	analysistest.Run(t, testdata(), analyzer.Analyzer,
+		"example.com/rtpaths", "example.com/dirs", "example.com/fsutil",
+		"chains", "encoders", "buffers", "validated", "joins", "variadic", "osync", "temphelpers",
+		"closures", "copies", "crossvalues", "openflags", "nonjson", "ranges", "reaching", "renamesync", "noos")
 }
 
 func TestFixes(t *testing.T) {

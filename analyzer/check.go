@@ -11,7 +11,7 @@ import (
 )
 
 // scanUnit checks the calls of one declaration; it reports whether it
-// exported a new wrapper fact.
+// exported a new or wider fact.
 func (c *checker) scanUnit(u *unit) bool {
 	changed := false
 	for _, call := range u.calls {
@@ -19,23 +19,24 @@ func (c *checker) scanUnit(u *unit) bool {
 		if fn == nil {
 			if name, lit := c.calledLit(u, call); lit != nil {
 				if wf, ok := c.litWrappers[lit]; ok {
-					changed = c.checkWrapperCall(u, call, name, &wf) || changed
+					sig, _ := c.pass.TypesInfo.TypeOf(lit).(*types.Signature)
+					changed = c.checkWrapperCall(u, call, name, sig, &wf) || changed
 				}
 			}
 			continue
 		}
 		if s, ok := sinks[funcKey(fn)]; ok {
 			changed = c.checkSink(u, call, fn, s) || changed
-		} else if isFunc(fn, "os", "Rename") {
-			changed = c.checkRename(u, call) || changed
+		} else if r, ok := c.renameOf(u, call); ok {
+			changed = c.checkRename(u, r) || changed
 		} else if fn.Pkg() != nil {
 			var wf wrapperFact
 			if c.pass.ImportObjectFact(fn, &wf) {
-				changed = c.checkWrapperCall(u, call, funcName(fn), &wf) || changed
+				changed = c.checkWrapperCall(u, call, c.calleeName(fn), fn.Signature(), &wf) || changed
 			}
 		}
 	}
-	return changed
+	return c.exportTemps(u) || changed
 }
 
 // checkSink checks a direct call of a sink.
@@ -49,31 +50,32 @@ func (c *checker) checkSink(u *unit, call *ast.CallExpr, fn *types.Func, s sink)
 	if c.renamedTemp(u, call) {
 		return false // the temp file of a rename: checkRename decides
 	}
-	if c.privateTarget(u, call.Args[s.path]) {
+	pathArg := call.Args[s.path]
+	if c.privateTarget(u, pathArg) {
 		return false
 	}
-	pathArg := call.Args[s.path]
 	ts := c.tails(u, pathArg, 0)
-	var ev string
-	if _, ext, ok := c.jsonTail(ts); ok {
-		ev = "path ends in " + ext
+	if c.returnedTemp(u, call, ts) {
+		return false // a temp file handed to the caller: the caller's rename decides
 	}
+	ev := c.pathEvidence(ts, pathArg.Pos())
 	dataParam := -1
 	notJSON := c.notJSON(ts) // then what is written does not matter
-	if ev == "" && s.data >= 0 && !notJSON {
-		ev, dataParam = c.dataEvidence(u, call.Args[s.data], 0)
+	if !ev.found() && s.data >= 0 && !notJSON {
+		var d evidence
+		d, dataParam = c.dataEvidence(u, call.Args[s.data], 0)
+		ev.merge(d)
 	}
-	if ev == "" && s.kind != writeFile && !notJSON {
-		ev = c.fileEvidence(u, call)
-	}
-	if ev != "" {
-		cure := "use " + c.helperName() + ".WriteFile"
-		if s.kind != writeFile {
-			cure = "use " + c.helperName() + ".WriteJSON, or " + c.helperName() + ".Create and Commit"
+	if !ev.found() && s.kind != writeFile && !notJSON {
+		ev.merge(c.fileEvidence(u, call))
+		if !ev.found() {
+			dataParam = c.fileDataParam(u, call)
 		}
-		msg := fmt.Sprintf("%s writes %s non-atomically: %s; %s: temp file, fsync, verify, rename",
-			s.name, c.describePath(pathArg), ev, cure)
-		c.addDiag(call, msg, c.planFix(u, call, s))
+	}
+	if ev.found() {
+		if c.final {
+			c.addDiag(u, call, fmt.Sprintf("%s writes %s non-atomically: %s", s.name, c.describePath(pathArg), ev), c.planFix(u, call, s))
+		}
 		return false
 	}
 	if c.suppressed(call.Pos()) {
@@ -90,52 +92,54 @@ func (c *checker) checkSink(u *unit, call *ast.CallExpr, fn *types.Func, s sink)
 
 // checkWrapperCall checks a call of a function with a wrapper fact, with the
 // arguments it passes.
-func (c *checker) checkWrapperCall(u *unit, call *ast.CallExpr, name string, wf *wrapperFact) bool {
-	pathArg, dataArg := c.argAt(call, wf.PathParam), c.argAt(call, wf.DataParam)
-	var ev, which string
+func (c *checker) checkWrapperCall(u *unit, call *ast.CallExpr, name string, sig *types.Signature, wf *wrapperFact) bool {
+	pathArg, dataArg := c.argFor(call, sig, wf.PathParam), c.argFor(call, sig, wf.DataParam)
+	var ev evidence
 	pathParam, dataParam := -1, -1
 	notJSON := false
 	if pathArg != nil {
 		ts := c.tails(u, pathArg, 0)
-		if _, ext, ok := c.jsonTail(ts); ok {
-			ev, which = "path ends in "+ext, "path"
-		}
+		ev = c.pathEvidence(ts, pathArg.Pos())
 		pathParam = paramTail(ts)
 		notJSON = c.notJSON(ts)
 	}
 	if notJSON {
 		dataArg = nil
 	}
-	if ev == "" && dataArg != nil {
-		if e, p := c.dataEvidence(u, dataArg, 0); e != "" {
-			ev, which = e, "data"
-		} else {
-			dataParam = p
-		}
+	if !ev.found() && dataArg != nil {
+		var d evidence
+		d, dataParam = c.dataEvidence(u, dataArg, 0)
+		ev.merge(d)
 	}
-	if ev == "" && !notJSON && (wf.Sink == "os.Create" || wf.Sink == "os.OpenFile") {
-		if ev = c.fileEvidence(u, call); ev != "" {
-			which = "path"
-		}
+	if !ev.found() && !notJSON && (wf.Sink == "os.Create" || wf.Sink == "os.OpenFile") {
+		ev.merge(c.fileEvidence(u, call))
 	}
-	if ev != "" {
-		how := "non-atomically"
-		if wf.Sink == "os.Rename" {
-			how = "by renaming a temp file over it without fsync"
+	if ev.found() {
+		if c.final {
+			c.addDiag(u, call, c.wrapperMessage(u, name, wf, pathArg, dataArg, ev), nil)
 		}
-		cure := c.helperName() + ".WriteFile"
-		if wf.Sink == "os.Create" || wf.Sink == "os.OpenFile" {
-			cure = c.helperName() + ".WriteJSON, or " + c.helperName() + ".Create and Commit"
-		}
-		msg := fmt.Sprintf("%s writes its %s argument %s: %s; make it use %s: temp file, fsync, verify, rename",
-			name, which, how, ev, cure)
-		c.addDiag(call, msg, nil)
 		return false
 	}
 	if c.suppressed(call.Pos()) {
 		return false
 	}
 	return c.exportWrapper(u, wrapperFact{Sink: wf.Sink, PathParam: pathParam, DataParam: dataParam})
+}
+
+// wrapperMessage says what a reported call of a wrapper writes, naming the
+// argument that decides it: the path when the wrapper takes one, else the
+// data.
+func (c *checker) wrapperMessage(u *unit, name string, wf *wrapperFact, pathArg, dataArg ast.Expr, ev evidence) string {
+	what := "its data argument"
+	if pathArg != nil {
+		what = c.describePath(pathArg)
+	} else if dataArg != nil {
+		what += " " + c.describeExpr(dataArg)
+	}
+	if wf.Sink == "os.Rename" {
+		return fmt.Sprintf("%s replaces %s without fsyncing the temp file first: %s", name, what, ev)
+	}
+	return fmt.Sprintf("%s writes %s non-atomically: %s", name, what, ev)
 }
 
 // argAt returns the argument of call that binds parameter i of the callee, or nil.
@@ -152,6 +156,19 @@ func (c *checker) argAt(call *ast.CallExpr, i int) ast.Expr {
 		return nil
 	}
 	return call.Args[i]
+}
+
+// argFor is argAt for a callee with signature sig (nil if unknown): the
+// variadic parameter binds the last argument, unless the call spreads a
+// slice.
+func (c *checker) argFor(call *ast.CallExpr, sig *types.Signature, i int) ast.Expr {
+	if sig == nil || !sig.Variadic() || i != sig.Params().Len()-1 {
+		return c.argAt(call, i)
+	}
+	if call.Ellipsis.IsValid() || len(call.Args) == 0 || c.argAt(call, i) == nil {
+		return nil
+	}
+	return call.Args[len(call.Args)-1]
 }
 
 // exportWrapper exports (or widens) the wrapper fact of u's function when a
@@ -178,8 +195,8 @@ func (c *checker) exportWrapper(u *unit, wf wrapperFact) bool {
 }
 
 // addDiag records a finding at call.
-func (c *checker) addDiag(call *ast.CallExpr, msg string, fix *fixPlan) {
-	c.diags = append(c.diags, diag{
+func (c *checker) addDiag(u *unit, call *ast.CallExpr, msg string, fix *fixPlan) {
+	u.diags = append(u.diags, diag{
 		d:   analysis.Diagnostic{Pos: call.Pos(), End: call.End(), Message: msg},
 		fix: fix,
 	})
@@ -195,6 +212,23 @@ func (c *checker) describePath(e ast.Expr) string {
 		return s
 	}
 	return "its target"
+}
+
+// describeExpr shows an expression in a message when it is short.
+func (c *checker) describeExpr(e ast.Expr) string {
+	if s := types.ExprString(e); len(s) <= 40 {
+		return s
+	}
+	return "…"
+}
+
+// calleeName names a called function in messages: funcName, qualified by
+// its package's name when it is another package's (fsutil.Replace).
+func (c *checker) calleeName(fn *types.Func) string {
+	if fn.Pkg() != nil && fn.Pkg() != c.pass.Pkg {
+		return fn.Pkg().Name() + "." + funcName(fn)
+	}
+	return funcName(fn)
 }
 
 // funcName names a function or method for messages.

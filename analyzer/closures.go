@@ -51,6 +51,7 @@ func (c *checker) litWrapper(u *unit, sink string, ts []tail, data ast.Expr) boo
 		}
 	}
 	c.litWrappers[lit] = wf
+	c.litChanged = true
 	return true
 }
 

@@ -6,16 +6,84 @@ import (
 	"go/types"
 )
 
-// dataEvidence says whether the byte slice (or string) e comes from
-// encoding/json, naming the producer ("data from json.Marshal"), or else
-// which parameter of the unit's function it is (-1 if none).
-func (c *checker) dataEvidence(u *unit, e ast.Expr, depth int) (string, int) {
+// evKind is the kind of proof that a write's target is JSON, ordered from
+// the weakest to the one that names the target most directly.
+type evKind uint8
+
+const (
+	evNone      evKind = iota
+	evValidated        // the bytes were parsed as JSON before the write
+	evFile             // the file is fed to a JSON encoder
+	evData             // the bytes come from a JSON producer
+	evType             // the bytes have a JSON type (json.RawMessage)
+	evPath             // the path ends in a JSON extension
+)
+
+// evidence is one proof that a write's target is JSON.
+type evidence struct {
+	kind     evKind
+	producer string    // the extension for evPath, else the JSON function or type, e.g. "json.Marshal"
+	via      string    // the function the evidence comes through (encode, for b, err := encode(v)), or ""
+	pos      token.Pos // where the evidence is, for related information
+}
+
+// found reports whether e proves anything.
+func (e evidence) found() bool { return e.kind != evNone }
+
+// merge keeps the stronger of e and o; of two of a kind, the first found.
+func (e *evidence) merge(o evidence) {
+	if o.kind > e.kind {
+		*e = o
+	}
+}
+
+// through returns e as seen through a call of the function named via.
+func (e evidence) through(via string) evidence {
+	if e.found() && e.via == "" {
+		e.via = via
+	}
+	return e
+}
+
+func (e evidence) String() string {
+	var s string
+	switch e.kind {
+	case evNone:
+		return ""
+	case evPath:
+		s = "path ends in " + e.producer
+	case evData:
+		s = "data from " + e.producer
+	case evType:
+		s = "data of type " + e.producer
+	case evValidated:
+		s = "data parsed by " + e.producer
+	case evFile:
+		s = "file fed to " + e.producer
+	}
+	if e.via != "" {
+		s += " (via " + e.via + ")"
+	}
+	return s
+}
+
+// pathEvidence is the evidence of a path's tails.
+func (c *checker) pathEvidence(ts []tail, pos token.Pos) evidence {
+	if _, ext, ok := c.jsonTail(ts); ok {
+		return evidence{kind: evPath, producer: ext, pos: pos}
+	}
+	return evidence{}
+}
+
+// dataEvidence says whether the byte slice (or string) e holds JSON, or
+// else which parameter of the unit's function it is (-1 if none).
+func (c *checker) dataEvidence(u *unit, e ast.Expr, depth int) (evidence, int) {
 	if depth > maxDepth || e == nil {
-		return "", -1
+		return evidence{}, -1
 	}
 	info := c.pass.TypesInfo
-	if n, ok := types.Unalias(info.TypeOf(e)).(*types.Named); ok && n.Obj().Name() == "RawMessage" && n.Obj().Pkg() != nil && n.Obj().Pkg().Path() == "encoding/json" {
-		return "data of type json.RawMessage", -1
+	if name := jsonValueType(info.TypeOf(e)); name != "" {
+		return evidence{kind: evType, producer: name, pos: e.Pos()}, -1
 	}
 	switch e := e.(type) {
 	case *ast.ParenExpr:
@@ -25,7 +93,7 @@ func (c *checker) dataEvidence(u *unit, e ast.Expr, depth int) (string, int) {
 	case *ast.Ident:
 		v, ok := info.Uses[e].(*types.Var)
 		if !ok || u == nil {
-			return "", -1
+			return evidence{}, -1
 		}
 		return c.varData(u, v, e.Pos())
 	case *ast.CallExpr:
@@ -33,27 +101,44 @@ func (c *checker) dataEvidence(u *unit, e ast.Expr, depth int) (string, int) {
 			if len(e.Args) == 1 {
 				return c.dataEvidence(u, e.Args[0], depth+1) // []byte(s), string(b)
 			}
-			return "", -1
+			return evidence{}, -1
 		}
 		if id, ok := ast.Unparen(e.Fun).(*ast.Ident); ok && len(e.Args) > 0 {
 			if b, ok := info.Uses[id].(*types.Builtin); ok && b.Name() == "append" {
+				if emptied(info, e.Args[0]) { // append(b[:0], x...) holds x
+					if len(e.Args) == 2 && e.Ellipsis.IsValid() {
+						return c.dataEvidence(u, e.Args[1], depth+1)
+					}
+					return evidence{}, -1
+				}
 				return c.dataEvidence(u, e.Args[0], depth+1)
 			}
 		}
 		return c.jsonProducer(u, e, 0), -1
 	}
-	return "", -1
+	return evidence{}, -1
+}
+
+// emptied reports whether e is the empty slice x[:0] (or x[0:0]).
+func emptied(info *types.Info, e ast.Expr) bool {
+	se, ok := ast.Unparen(e).(*ast.SliceExpr)
+	if !ok || se.High == nil || se.Slice3 {
+		return false
+	}
+	tv := info.Types[se.High]
+	return tv.Value != nil && tv.Value.ExactString() == "0"
 }
 
 // varData is dataEvidence for the variable v read at pos, memoized per read
-// as varTails is.
-func (c *checker) varData(u *unit, v *types.Var, pos token.Pos) (string, int) {
+// as varTails is: the assignments that reach the read, and a JSON decoder
+// that parsed the value on every path to it.
+func (c *checker) varData(u *unit, v *types.Var, pos token.Pos) (evidence, int) {
 	k := useKey{v, pos}
 	if r, ok := u.dataMemo[k]; ok {
 		return r.ev, r.param
 	}
 	if u.busy[k] {
-		return "", -1
+		return evidence{}, -1
 	}
 	u.busy[k] = true
 	defs, entry := u.reaching(v, pos)
@@ -62,7 +147,7 @@ func (c *checker) varData(u *unit, v *types.Var, pos token.Pos) (string, int) {
 		res.param = i
 	}
 	for _, r := range defs {
-		var ev string
+		var ev evidence
 		if r.index >= 0 {
 			if call, ok := ast.Unparen(r.expr).(*ast.CallExpr); ok {
 				ev = c.jsonProducer(u, call, r.index)
@@ -70,9 +155,14 @@ func (c *checker) varData(u *unit, v *types.Var, pos token.Pos) (string, int) {
 		} else {
 			ev, _ = c.dataEvidence(u, r.expr, 0)
 		}
-		if ev != "" {
+		if ev.found() {
 			res = dataResult{ev: ev, param: -1}
 			break
+		}
+	}
+	if !res.ev.found() {
+		if ev := c.validated(u, v, pos); ev.found() {
+			res = dataResult{ev: ev, param: -1}
 		}
 	}
 	delete(u.busy, k)
@@ -80,243 +170,78 @@ func (c *checker) varData(u *unit, v *types.Var, pos token.Pos) (string, int) {
 	return res.ev, res.param
 }
 
-// jsonProducer names the encoding/json call that produced the bytes of
-// result index of call: json.Marshal, json.MarshalIndent, buf.Bytes() or
-// buf.String() of a buffer written by a json.Encoder, json.Indent or
-// json.Compact, or a function (any package) with a dataFact.
-func (c *checker) jsonProducer(u *unit, call *ast.CallExpr, index int) string {
-	fn := c.callee(u, call)
-	if fn == nil {
-		return ""
+// validated says whether v was handed to a JSON decoder (json.Unmarshal,
+// json.Valid, any decoder of the table) before pos with no assignment of v
+// in between: bytes that parse as JSON and are then written are a JSON
+// document.
+func (c *checker) validated(u *unit, v *types.Var, pos token.Pos) evidence {
+	for _, call := range u.calls {
+		if call.Pos() >= pos {
+			break
+		}
+		r, ok := jsonRule(c.jsonCallee(u, call))
+		if !ok || r.role != roleValidate || r.arg >= len(call.Args) || c.baseVar(call.Args[r.arg]) != v {
+			continue
+		}
+		reassigned := false
+		for _, a := range u.assigns[v] {
+			if a.pos > call.End() && a.pos < pos {
+				reassigned = true
+			}
+		}
+		if !reassigned {
+			return evidence{kind: evValidated, producer: r.name, pos: call.Pos()}
+		}
 	}
-	if index == 0 && (isFunc(fn, "encoding/json", "Marshal") || isFunc(fn, "encoding/json", "MarshalIndent")) {
-		return "data from json." + fn.Name()
+	return evidence{}
+}
+
+// baseVar returns the variable that e reads, looking through parentheses,
+// slicing and conversions ([]byte(s)), or nil.
+func (c *checker) baseVar(e ast.Expr) types.Object {
+	info := c.pass.TypesInfo
+	for {
+		switch x := ast.Unparen(e).(type) {
+		case *ast.SliceExpr:
+			e = x.X
+		case *ast.CallExpr:
+			if tv, ok := info.Types[x.Fun]; !ok || !tv.IsType() || len(x.Args) != 1 {
+				return nil
+			}
+			e = x.Args[0]
+		case *ast.Ident:
+			return info.Uses[x]
+		default:
+			return nil
+		}
+	}
+}
+
+// jsonProducer says whether result index of call holds JSON: a producer of
+// the encoder table or a general rule (jsonRule), buf.Bytes() or
+// buf.String() of a buffer that a JSON encoder filled and nothing emptied
+// since, or a function (any package) with a dataFact.
+func (c *checker) jsonProducer(u *unit, call *ast.CallExpr, index int) evidence {
+	fn := c.jsonCallee(u, call)
+	if fn == nil {
+		return evidence{}
+	}
+	if r, ok := jsonRule(fn); ok && r.role == roleMarshal && index == 0 {
+		return evidence{kind: evData, producer: r.name, pos: call.Pos()}
 	}
 	var df dataFact
 	if fn.Pkg() != nil && c.pass.ImportObjectFact(fn, &df) && df.Result == index {
-		return "data from " + df.Producer + " (via " + funcName(fn) + ")"
+		return evidence{kind: evData, producer: df.Producer, via: c.calleeName(fn), pos: call.Pos()}
 	}
 	if index != 0 {
-		return ""
+		return evidence{}
 	}
 	if isMethod(fn, "bytes", "Buffer", "Bytes") || isMethod(fn, "bytes", "Buffer", "String") {
 		if sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr); ok && u != nil {
 			if obj := identObj(c.pass.TypesInfo, sel.X); obj != nil {
-				if ev := c.encoderRoots(u)[obj]; ev != "" {
-					return "data from " + ev
-				}
+				return c.bufferHolds(u, obj, call.Pos())
 			}
 		}
 	}
-	return ""
-}
-
-// encoderRoots returns the variables of u whose value reaches a json
-// encoder (json.NewEncoder's writer, directly or through bufio.NewWriter or
-// io.MultiWriter) or receives json.Indent/json.Compact output, each with the
-// evidence that names the encoder.
-func (c *checker) encoderRoots(u *unit) map[types.Object]string {
-	if u.encRoots != nil {
-		return u.encRoots
-	}
-	u.encRoots = make(map[types.Object]string)
-	for _, call := range u.calls {
-		fn := c.callee(u, call)
-		if fn == nil || fn.Pkg() == nil || fn.Pkg().Path() != "encoding/json" || len(call.Args) == 0 {
-			continue
-		}
-		switch fn.Name() {
-		case "NewEncoder":
-			c.markRoots(u, call.Args[0], "json.NewEncoder", 0)
-		case "Indent", "Compact":
-			c.markRoots(u, call.Args[0], "json."+fn.Name(), 0)
-		}
-	}
-	return u.encRoots
-}
-
-// markRoots marks the variables that writer expression e is built from.
-func (c *checker) markRoots(u *unit, e ast.Expr, ev string, depth int) {
-	if depth > maxDepth {
-		return
-	}
-	info := c.pass.TypesInfo
-	if obj := identObj(info, e); obj != nil {
-		if _, seen := u.encRoots[obj]; seen {
-			return
-		}
-		u.encRoots[obj] = ev
-		for _, r := range u.assigns[obj] {
-			if r.index <= 0 {
-				c.markRoots(u, r.expr, ev, depth+1)
-			}
-		}
-		return
-	}
-	call, ok := ast.Unparen(e).(*ast.CallExpr)
-	if !ok {
-		return
-	}
-	fn := c.callee(u, call)
-	switch {
-	case isFunc(fn, "bufio", "NewWriter"), isFunc(fn, "bufio", "NewWriterSize"):
-		c.markRoots(u, call.Args[0], ev, depth+1)
-	case isFunc(fn, "io", "MultiWriter"):
-		for _, a := range call.Args {
-			c.markRoots(u, a, ev, depth+1)
-		}
-	}
-}
-
-// fileEvidence says whether the *os.File that call (os.Create, os.OpenFile)
-// returns is written with JSON: fed to a json.Encoder, or written with
-// f.Write/f.WriteString of JSON bytes.
-func (c *checker) fileEvidence(u *unit, call *ast.CallExpr) string {
-	f := u.dest[call]
-	if f == nil {
-		return ""
-	}
-	if ev := c.encoderRoots(u)[f]; ev == "json.NewEncoder" {
-		return "file fed to json.NewEncoder"
-	}
-	for _, m := range u.methods[f] {
-		fn := c.callee(u, m)
-		if (isMethod(fn, "os", "File", "Write") || isMethod(fn, "os", "File", "WriteString")) && len(m.Args) == 1 {
-			if ev, _ := c.dataEvidence(u, m.Args[0], 0); ev != "" {
-				return ev
-			}
-		}
-	}
-	if ev := c.copyEvidence(u, f); ev != "" {
-		return ev
-	}
-	// io.WriteString(f, s), fmt.Fprint(f, ...), fmt.Fprintf(f, format, ...).
-	for _, w := range u.calls {
-		if len(w.Args) < 2 || identObj(c.pass.TypesInfo, w.Args[0]) != f {
-			continue
-		}
-		fn := c.callee(u, w)
-		if !isFunc(fn, "io", "WriteString") && !isFunc(fn, "fmt", "Fprint") && !isFunc(fn, "fmt", "Fprintln") && !isFunc(fn, "fmt", "Fprintf") {
-			continue
-		}
-		for _, a := range w.Args[1:] {
-			if ev, _ := c.dataEvidence(u, a, 0); ev != "" {
-				return ev
-			}
-		}
-	}
-	return ""
-}
-
-// copyEvidence says whether JSON reaches the file f by a copy from a buffer
-// holding JSON (io.Copy(f, &buf), buf.WriteTo(f), io.Copy(f,
-// bytes.NewReader(b))) or through a function of this package that feeds its
-// io.Writer parameter to json.NewEncoder (writeJSON(f, v)).
-func (c *checker) copyEvidence(u *unit, f types.Object) string {
-	info := c.pass.TypesInfo
-	for _, w := range u.calls {
-		fn := c.callee(u, w)
-		if fn == nil {
-			continue
-		}
-		switch {
-		case isFunc(fn, "io", "Copy") || isFunc(fn, "io", "CopyBuffer") || isFunc(fn, "io", "CopyN"):
-			if len(w.Args) >= 2 && identObj(info, w.Args[0]) == f {
-				if ev := c.bufferEvidence(u, w.Args[1], 0); ev != "" {
-					return ev
-				}
-			}
-		case isMethod(fn, "bytes", "Buffer", "WriteTo") || isMethod(fn, "bytes", "Reader", "WriteTo") || isMethod(fn, "strings", "Reader", "WriteTo"):
-			if sel, ok := ast.Unparen(w.Fun).(*ast.SelectorExpr); ok && len(w.Args) == 1 && identObj(info, w.Args[0]) == f {
-				if ev := c.bufferEvidence(u, sel.X, 0); ev != "" {
-					return ev
-				}
-			}
-		case fn.Pkg() == c.pass.Pkg:
-			for i, a := range w.Args {
-				if identObj(info, a) == f && c.encodesInto(fn, i) {
-					return "file fed to json.NewEncoder (in " + funcName(fn) + ")"
-				}
-			}
-		}
-	}
-	return ""
-}
-
-// bufferEvidence says whether the reader or buffer e holds JSON: a buffer
-// written by a json.Encoder (or json.Indent/Compact), or a reader or buffer
-// made from JSON bytes (bytes.NewReader(b), bytes.NewBuffer(b)).
-func (c *checker) bufferEvidence(u *unit, e ast.Expr, depth int) string {
-	if depth > maxDepth {
-		return ""
-	}
-	e = ast.Unparen(e)
-	if obj := identObj(c.pass.TypesInfo, e); obj != nil {
-		if ev := c.encoderRoots(u)[obj]; ev != "" {
-			return "data from " + ev
-		}
-		if v, ok := obj.(*types.Var); ok {
-			defs, _ := u.reaching(v, e.Pos())
-			for _, r := range defs {
-				if r.index < 0 {
-					if ev := c.bufferEvidence(u, r.expr, depth+1); ev != "" {
-						return ev
-					}
-				}
-			}
-		}
-		return ""
-	}
-	call, ok := e.(*ast.CallExpr)
-	if !ok || len(call.Args) != 1 {
-		return ""
-	}
-	fn := c.callee(u, call)
-	if isFunc(fn, "bytes", "NewReader") || isFunc(fn, "bytes", "NewBuffer") ||
-		isFunc(fn, "strings", "NewReader") || isFunc(fn, "bytes", "NewBufferString") {
-		ev, _ := c.dataEvidence(u, call.Args[0], 0)
-		return ev
-	}
-	return ""
-}
-
-// encodesInto reports whether fn, a function of this package, feeds its
-// parameter i to json.NewEncoder and does nothing else with it: a function
-// that also writes other things there (an object file with a JSON section)
-// does not make the file JSON.
-func (c *checker) encodesInto(fn *types.Func, i int) bool {
-	sig := fn.Signature()
-	if i >= sig.Params().Len() {
-		return false
-	}
-	param := sig.Params().At(i)
-	info := c.pass.TypesInfo
-	for _, file := range c.pass.Files {
-		for _, d := range file.Decls {
-			fd, ok := d.(*ast.FuncDecl)
-			if !ok || fd.Body == nil || info.Defs[fd.Name] != fn {
-				continue
-			}
-			u := c.unitOf(file, fd)
-			if c.encoderRoots(u)[param] != "json.NewEncoder" {
-				return false
-			}
-			uses, encoded := 0, 0
-			ast.Inspect(fd.Body, func(n ast.Node) bool {
-				switch n := n.(type) {
-				case *ast.Ident:
-					if info.Uses[n] == param {
-						uses++
-					}
-				case *ast.CallExpr:
-					if isFunc(c.callee(u, n), "encoding/json", "NewEncoder") && len(n.Args) == 1 && identObj(info, n.Args[0]) == param {
-						encoded++
-					}
-				}
-				return true
-			})
-			return uses == encoded
-		}
-	}
-	return false
+	return evidence{}
 }

@@ -1,9 +1,11 @@
 package analyzer
 
 import (
+	"cmp"
 	"fmt"
 	"go/ast"
 	"go/types"
+	"slices"
 	"strings"
 )
 
@@ -42,11 +44,40 @@ func (f *wrapperFact) String() string {
 	return fmt.Sprintf("writes(%s, path=%d, data=%d)", f.Sink, f.PathParam, f.DataParam)
 }
 
-// dataFact marks a function whose []byte result comes from encoding/json,
-// such as func (c *Config) encode() ([]byte, error) { return json.Marshal(c) }.
+// renameFact marks a function that renames its parameter Src onto its
+// parameter Dst, such as a Replace that calls os.Rename and then fsyncs the
+// directory: its calls are checked as renames.
+type renameFact struct {
+	Src, Dst int
+}
+
+func (*renameFact) AFact() {}
+
+func (f *renameFact) String() string { return fmt.Sprintf("renames(%d, %d)", f.Src, f.Dst) }
+
+// tempFact marks a function that creates a file under a name of its own
+// choosing (os.CreateTemp, a fixed name in a directory) and returns the
+// file, or its name, as result Result: the caller decides its fate, by a
+// rename or otherwise. Synced says whether the function fsynced it.
+type tempFact struct {
+	Result int
+	Synced bool
+}
+
+func (*tempFact) AFact() {}
+
+func (f *tempFact) String() string {
+	if f.Synced {
+		return fmt.Sprintf("tempFile(%d, synced)", f.Result)
+	}
+	return fmt.Sprintf("tempFile(%d)", f.Result)
+}
+
+// dataFact marks a function whose []byte result holds JSON, such as
+// func (c *Config) encode() ([]byte, error) { return json.Marshal(c) }.
 type dataFact struct {
 	Result   int    // index of the result that holds the bytes
-	Producer string // the encoding/json call, e.g. "json.MarshalIndent"
+	Producer string // the JSON producer, e.g. "json.MarshalIndent"
 }
 
 func (*dataFact) AFact() {}
@@ -104,55 +135,57 @@ func (c *checker) exportVarFacts() {
 
 // exportResultFacts exports a pathFact for every function of the package
 // that returns a known JSON path, and a dataFact for one that returns JSON
-// bytes, iterating so that such functions may call each
-// other. It runs for every package, even one that writes nothing.
+// bytes, callees first (order.go) so that such functions may call each
+// other at any depth. It runs for every package, even one that writes
+// nothing.
 func (c *checker) exportResultFacts() {
-	type cand struct {
-		file *ast.File
-		decl *ast.FuncDecl
-		fn   *types.Func
-	}
-	var cands []cand
-	for _, file := range c.pass.Files {
-		for _, d := range file.Decls {
-			fd, ok := d.(*ast.FuncDecl)
-			if !ok || fd.Body == nil {
-				continue
-			}
-			fn, ok := c.pass.TypesInfo.Defs[fd.Name].(*types.Func)
-			if !ok {
-				continue
-			}
-			res := fn.Signature().Results()
-			for i := 0; i < res.Len(); i++ {
-				if isString(res.At(i).Type()) || isBytes(res.At(i).Type()) {
-					cands = append(cands, cand{file, fd, fn})
-					break
-				}
+	var nodes []*unit
+	cand := map[*unit]bool{}
+	for fn, r := range c.funcs {
+		res := fn.Signature().Results()
+		for i := 0; i < res.Len(); i++ {
+			if isString(res.At(i).Type()) || isBytes(res.At(i).Type()) {
+				u := c.unitOf(r.file, r.decl)
+				cand[u] = true
+				nodes = append(nodes, u)
+				break
 			}
 		}
 	}
-	for changed := true; changed; {
-		changed = false
-		for _, k := range cands {
-			// A known JSON tail replaces a parameter form found earlier.
-			var old, f pathFact
-			had := c.pass.ImportObjectFact(k.fn, &old)
-			if (!had || old.Param >= 0) && c.findPathResult(c.unitOf(k.file, k.decl), k.decl, k.fn, &f) && (!had || f != old) {
-				c.pass.ExportObjectFact(k.fn, &f)
-				changed = true
-			}
-			var df dataFact
-			if !c.pass.ImportObjectFact(k.fn, &df) && c.findDataResult(c.unitOf(k.file, k.decl), k.decl, k.fn, &df) {
-				c.pass.ExportObjectFact(k.fn, &df)
-				changed = true
-			}
+	// Map order would make the components' order, and so the work done,
+	// vary from run to run: sort by position.
+	slices.SortFunc(nodes, func(a, b *unit) int { return cmp.Compare(a.decl.Pos(), b.decl.Pos()) })
+	comps := components(nodes, func(u *unit) []*unit { return c.callees(u, func(v *unit) bool { return cand[v] }) })
+	solve(comps, func(u *unit, final bool) bool {
+		if !final {
+			u.resetMemos()
 		}
+		return c.resultFacts(u)
+	})
+}
+
+// resultFacts exports the path and data facts of u's function; it
+// reports whether one changed.
+func (c *checker) resultFacts(u *unit) bool {
+	decl := u.decl.(*ast.FuncDecl)
+	changed := false
+	// A known JSON tail replaces a parameter form found earlier.
+	var old, f pathFact
+	had := c.pass.ImportObjectFact(u.fn, &old)
+	if (!had || old.Param >= 0) && c.findPathResult(u, decl, u.fn, &f) && (!had || f != old) {
+		c.pass.ExportObjectFact(u.fn, &f)
+		changed = true
 	}
+	var df dataFact
+	if !c.pass.ImportObjectFact(u.fn, &df) && c.findDataResult(u, decl, u.fn, &df) {
+		c.pass.ExportObjectFact(u.fn, &df)
+		changed = true
+	}
+	return changed
 }
 
 // findDataResult looks for a return statement of decl whose []byte result
-// comes from encoding/json.
+// holds JSON.
 func (c *checker) findDataResult(u *unit, decl *ast.FuncDecl, fn *types.Func, f *dataFact) bool {
 	res := fn.Signature().Results()
 	return ownReturns(decl.Body, func(ret *ast.ReturnStmt) bool {
@@ -164,8 +197,8 @@ func (c *checker) findDataResult(u *unit, decl *ast.FuncDecl, fn *types.Func, f 
 			}
 			for i := 0; i < res.Len(); i++ {
 				if isBytes(res.At(i).Type()) {
-					if ev := c.jsonProducer(u, call, i); ev != "" {
-						*f = dataFact{Result: i, Producer: producer(ev)}
+					if ev := c.jsonProducer(u, call, i); ev.found() {
+						*f = dataFact{Result: i, Producer: ev.producer}
 						return true
 					}
 				}
@@ -179,8 +212,8 @@ func (c *checker) findDataResult(u *unit, decl *ast.FuncDecl, fn *types.Func, f 
 			if !isBytes(res.At(i).Type()) {
 				continue
 			}
-			if ev, _ := c.dataEvidence(u, r, 0); ev != "" {
-				*f = dataFact{Result: i, Producer: producer(ev)}
+			if ev, _ := c.dataEvidence(u, r, 0); ev.found() && ev.kind != evValidated {
+				*f = dataFact{Result: i, Producer: ev.producer}
 				return true
 			}
 		}
@@ -206,16 +239,6 @@ func ownReturns(body *ast.BlockStmt, found func(*ast.ReturnStmt) bool) bool {
 		return !done
 	})
 	return done
-}
-
-// producer extracts the encoding/json call from evidence such as
-// "data from json.Marshal (via encode)".
-func producer(ev string) string {
-	ev = strings.TrimPrefix(ev, "data from ")
-	if i := strings.Index(ev, " (via "); i >= 0 {
-		ev = ev[:i]
-	}
-	return ev
 }
 
 // findPathResult looks for a return statement of decl (not of a nested

@@ -156,23 +156,49 @@ func (c *checker) elemTails(u *unit, x ast.Expr) []tail {
 }
 
 // lastElemTails returns the tails of the last element of the string slice
-// x: append(s, a, b) or a composite literal.
-func (c *checker) lastElemTails(u *unit, x ast.Expr, depth int) []tail {
+// x — append(s, a, b), a composite literal, or the unit's variadic
+// parameter (append([]string{root}, elem...)) — and whether an element is
+// known to come before it.
+func (c *checker) lastElemTails(u *unit, x ast.Expr, depth int) ([]tail, bool) {
+	if depth > maxDepth {
+		return nil, false
+	}
 	switch x := c.resolve(u, x, 0).(type) {
 	case *ast.CallExpr:
-		if id, ok := ast.Unparen(x.Fun).(*ast.Ident); ok && !x.Ellipsis.IsValid() && len(x.Args) > 1 {
-			if b, ok := c.pass.TypesInfo.Uses[id].(*types.Builtin); ok && b.Name() == "append" {
-				return c.tails(u, x.Args[len(x.Args)-1], depth)
-			}
+		id, ok := ast.Unparen(x.Fun).(*ast.Ident)
+		if !ok || len(x.Args) < 2 {
+			break
 		}
+		if b, ok := c.pass.TypesInfo.Uses[id].(*types.Builtin); !ok || b.Name() != "append" {
+			break
+		}
+		if x.Ellipsis.IsValid() {
+			// append(prefix, elem...): the last element is elem's.
+			ts, _ := c.lastElemTails(u, x.Args[1], depth+1)
+			return ts, c.knownNonEmpty(u, x.Args[0])
+		}
+		return c.tails(u, x.Args[len(x.Args)-1], depth), len(x.Args) > 2 || c.knownNonEmpty(u, x.Args[0])
 	case *ast.CompositeLit:
 		if n := len(x.Elts); n > 0 {
 			if _, kv := x.Elts[n-1].(*ast.KeyValueExpr); !kv {
-				return c.tails(u, x.Elts[n-1], depth)
+				return c.tails(u, x.Elts[n-1], depth), n > 1
+			}
+		}
+	case *ast.Ident:
+		if v, ok := c.pass.TypesInfo.Uses[x].(*types.Var); ok && u != nil && v == u.variadic {
+			if _, entry := u.reaching(v, x.Pos()); entry {
+				return []tail{{param: u.fn.Signature().Params().Len() - 1}}, false
 			}
 		}
 	}
-	return nil
+	return nil, false
+}
+
+// knownNonEmpty reports whether the slice x is a composite literal with
+// elements (or a variable holding one).
+func (c *checker) knownNonEmpty(u *unit, x ast.Expr) bool {
+	lit, ok := c.resolve(u, x, 0).(*ast.CompositeLit)
+	return ok && len(lit.Elts) > 0
 }
 
 // callTails returns the tails of result index of call.
@@ -206,7 +232,8 @@ func (c *checker) callTails(u *unit, call *ast.CallExpr, index, depth int) []tai
 	case [2]string{"path/filepath", "Join"}, [2]string{"path", "Join"}:
 		if index == 0 && call.Ellipsis.IsValid() && len(call.Args) == 1 {
 			// filepath.Join(append(parts, "v.json")...), filepath.Join([]string{dir, "v.json"}...)
-			return suffixOf(c.lastElemTails(u, call.Args[0], depth+1))
+			ts, _ := c.lastElemTails(u, call.Args[0], depth+1)
+			return suffixOf(ts)
 		}
 		if index == 0 {
 			return suffixOf(c.tails(u, last(), depth+1))
@@ -229,18 +256,24 @@ func (c *checker) callTails(u *unit, call *ast.CallExpr, index, depth int) []tai
 		}
 	case [2]string{"strings", "Join"}:
 		if index == 0 && len(call.Args) == 2 {
-			// strings.Join([]string{dir, "x.json"}, sep), or parts := []string{...}.
-			if lit, ok := c.resolve(u, call.Args[0], 0).(*ast.CompositeLit); ok && len(lit.Elts) > 0 {
-				if _, kv := lit.Elts[len(lit.Elts)-1].(*ast.KeyValueExpr); !kv {
-					return suffixOf(c.tails(u, lit.Elts[len(lit.Elts)-1], depth+1))
-				}
+			// strings.Join([]string{base, "json"}, "."): with an element
+			// before the last, the value ends in sep+last.
+			ts, more := c.lastElemTails(u, call.Args[0], depth+1)
+			if sep := c.tails(u, call.Args[1], depth+1); more && len(sep) == 1 && sep[0].whole {
+				ts = concat([]tail{{s: sep[0].s, param: -1}}, ts)
 			}
+			return suffixOf(ts)
 		}
 	default:
 		var f pathFact
 		if c.importPathFact(fn, &f) && f.Result == index {
 			if f.Param >= 0 { // the path ends with the argument: Named("index.json")
-				if a := c.argAt(call, f.Param); a != nil {
+				sig := fn.Signature()
+				if sig.Variadic() && f.Param == sig.Params().Len()-1 && call.Ellipsis.IsValid() {
+					ts, _ := c.lastElemTails(u, call.Args[len(call.Args)-1], depth+1)
+					return suffixOf(ts)
+				}
+				if a := c.argFor(call, sig, f.Param); a != nil {
 					return suffixOf(c.tails(u, a, depth+1))
 				}
 				return nil

@@ -10,13 +10,44 @@ import (
 // Without (*os.File).Sync before the rename, ext4, xfs and btrfs may commit
 // the rename before the data, so a power cut leaves an empty target.
 
-// renames returns the os.Rename calls of u.
-func (c *checker) renames(u *unit) []*ast.CallExpr {
+// renameCall is a rename: os.Rename, or a call of a function with a
+// renameFact, which renames its argument src onto dst.
+type renameCall struct {
+	call     *ast.CallExpr
+	name     string // as shown in messages
+	src, dst ast.Expr
+}
+
+// renameOf returns call as a rename, if it is one.
+func (c *checker) renameOf(u *unit, call *ast.CallExpr) (renameCall, bool) {
+	fn := c.callee(u, call)
+	if fn == nil {
+		return renameCall{}, false
+	}
+	if isFunc(fn, "os", "Rename") {
+		if len(call.Args) != 2 {
+			return renameCall{}, false
+		}
+		return renameCall{call, "os.Rename", call.Args[0], call.Args[1]}, true
+	}
+	var rf renameFact
+	if fn.Pkg() == nil || !c.pass.ImportObjectFact(fn, &rf) {
+		return renameCall{}, false
+	}
+	src, dst := c.argAt(call, rf.Src), c.argAt(call, rf.Dst)
+	if src == nil || dst == nil {
+		return renameCall{}, false
+	}
+	return renameCall{call, c.calleeName(fn), src, dst}, true
+}
+
+// renames returns the renames of u.
+func (c *checker) renames(u *unit) []renameCall {
 	if u.renameCalls == nil {
-		u.renameCalls = []*ast.CallExpr{}
+		u.renameCalls = []renameCall{}
 		for _, call := range u.calls {
-			if isFunc(c.callee(u, call), "os", "Rename") && len(call.Args) == 2 {
-				u.renameCalls = append(u.renameCalls, call)
+			if r, ok := c.renameOf(u, call); ok {
+				u.renameCalls = append(u.renameCalls, r)
 			}
 		}
 	}
@@ -24,10 +55,10 @@ func (c *checker) renames(u *unit) []*ast.CallExpr {
 }
 
 // renamedTemp reports whether the file that write (a sink call) writes is
-// later renamed by an os.Rename of the same declaration.
+// later renamed by a rename of the same declaration.
 func (c *checker) renamedTemp(u *unit, write *ast.CallExpr) bool {
 	for _, r := range c.renames(u) {
-		if r.Pos() > write.Pos() && c.writes(u, write, r.Args[0]) {
+		if r.call.Pos() > write.Pos() && c.writes(u, write, r.src) {
 			return true
 		}
 	}
@@ -35,7 +66,9 @@ func (c *checker) renamedTemp(u *unit, write *ast.CallExpr) bool {
 }
 
 // writes reports whether call writes or creates the file named src: its path
-// argument is the same value, or src is f.Name() of the file it returns.
+// argument is the same value, or src is f.Name() of the file it returns, or
+// the call is of a function with a tempFact and src is the file or name it
+// returns.
 func (c *checker) writes(u *unit, call *ast.CallExpr, src ast.Expr) bool {
 	fn := c.callee(u, call)
 	if fn == nil {
@@ -43,7 +76,9 @@ func (c *checker) writes(u *unit, call *ast.CallExpr, src ast.Expr) bool {
 	}
 	tempFile := isFunc(fn, "os", "CreateTemp") || isFunc(fn, "io/ioutil", "TempFile")
 	s, isSink := sinks[funcKey(fn)]
-	if !isSink && !tempFile {
+	var tf tempFact
+	helper := !isSink && !tempFile && fn.Pkg() != nil && c.pass.ImportObjectFact(fn, &tf) && tf.Result == 0
+	if !isSink && !tempFile && !helper {
 		return false
 	}
 	if isSink && s.kind == openFile && (len(call.Args) < 2 || !c.openFlags(u, fn.Pkg(), call.Args[1], flagsWrite)) {
@@ -57,6 +92,9 @@ func (c *checker) writes(u *unit, call *ast.CallExpr, src ast.Expr) bool {
 	if f == nil {
 		return false
 	}
+	if helper && identObj(c.pass.TypesInfo, c.resolve(u, src, 0)) == f && isString(f.Type()) {
+		return true // name, err := writeTemp(dir, b)
+	}
 	if n, ok := c.resolve(u, src, 0).(*ast.CallExpr); ok {
 		if sel, ok := ast.Unparen(n.Fun).(*ast.SelectorExpr); ok && sel.Sel.Name == "Name" {
 			return identObj(c.pass.TypesInfo, sel.X) == f
@@ -65,51 +103,87 @@ func (c *checker) writes(u *unit, call *ast.CallExpr, src ast.Expr) bool {
 	return false
 }
 
-// checkRename checks os.Rename(src, dst): reported when src was written in
-// this declaration, nothing was synced before the rename, and dst (or the
-// written data) is JSON.
-func (c *checker) checkRename(u *unit, rename *ast.CallExpr) bool {
-	if len(rename.Args) != 2 {
-		return false
-	}
-	src, dst := rename.Args[0], rename.Args[1]
+// checkRename checks a rename of src onto dst: reported when src was
+// written in this declaration, nothing synced it before the rename, and
+// dst (or the written data) is JSON.
+func (c *checker) checkRename(u *unit, r renameCall) bool {
+	src, dst := r.src, r.dst
 	var write *ast.CallExpr
 	for _, call := range u.calls {
-		if call.Pos() >= rename.Pos() {
+		if call.Pos() >= r.call.Pos() {
 			break
 		}
 		if c.writes(u, call, src) {
 			write = call
 		}
 	}
-	if write == nil || c.syncedBefore(u, write, rename, src) || c.handedOff(u, write, rename) {
+	if write == nil {
+		return c.exportRename(u, src, dst)
+	}
+	if c.syncedBefore(u, write, r.call, src) || c.handedOff(u, write, r.call) {
 		return false
 	}
 	ts := c.tails(u, dst, 0)
-	var ev string
-	if _, ext, ok := c.jsonTail(ts); ok {
-		ev = "path ends in " + ext
-	} else if fn := c.callee(u, write); fn != nil && !c.notJSON(ts) {
+	ev := c.pathEvidence(ts, dst.Pos())
+	if fn := c.callee(u, write); !ev.found() && fn != nil && !c.notJSON(ts) {
 		if s, ok := sinks[funcKey(fn)]; ok && s.data >= 0 && len(write.Args) > s.data {
 			ev, _ = c.dataEvidence(u, write.Args[s.data], 0)
 		}
-		if ev == "" {
+		if !ev.found() {
 			ev = c.fileEvidence(u, write)
 		}
 	}
-	if ev == "" {
-		if c.suppressed(rename.Pos()) {
+	if !ev.found() {
+		if c.suppressed(r.call.Pos()) {
 			return false
 		}
 		return c.exportWrapper(u, wrapperFact{Sink: "os.Rename", PathParam: paramTail(ts), DataParam: -1})
 	}
-	msg := fmt.Sprintf("os.Rename replaces %s without fsyncing the temp file first: %s; after a power cut the target can be empty; call Sync on the temp file before closing and renaming it, or use %s.WriteFile: temp file, fsync, verify, rename",
-		c.describePath(dst), ev, c.helperName())
-	if c.fixedTempName(u, src) {
-		msg += fmt.Sprintf("; the fixed temp name %s is shared by concurrent writers (os.CreateTemp makes a unique one)", types.ExprString(c.resolve(u, src, 0)))
+	if !c.final {
+		return false
 	}
-	c.addDiag(rename, msg, nil)
+	msg := fmt.Sprintf("%s replaces %s without fsyncing the temp file first: %s", r.name, c.describePath(dst), ev)
+	if c.fixedTempName(u, src) {
+		msg += fmt.Sprintf("; the temp name %s is fixed", c.describeExpr(c.resolve(u, src, 0)))
+	}
+	c.addDiag(u, r.call, msg, nil)
 	return false
+}
+
+// exportRename exports a renameFact for u's function when the rename moves
+// one of its parameters onto another, unchanged.
+func (c *checker) exportRename(u *unit, src, dst ast.Expr) bool {
+	i, j := c.paramOf(u, src), c.paramOf(u, dst)
+	if u.fn == nil || i < 0 || j < 0 {
+		return false
+	}
+	var old renameFact
+	if c.pass.ImportObjectFact(u.fn, &old) {
+		return false
+	}
+	c.pass.ExportObjectFact(u.fn, &renameFact{Src: i, Dst: j})
+	return true
+}
+
+// paramOf returns the index of the parameter of u's function that e is,
+// with its value on entry, or -1.
+func (c *checker) paramOf(u *unit, e ast.Expr) int {
+	id, ok := ast.Unparen(e).(*ast.Ident)
+	if !ok {
+		return -1
+	}
+	v, ok := c.pass.TypesInfo.Uses[id].(*types.Var)
+	if !ok {
+		return -1
+	}
+	i, ok := u.params[v]
+	if !ok {
+		return -1
+	}
+	if _, entry := u.reaching(v, id.Pos()); !entry {
+		return -1
+	}
+	return i
 }
 
 // syncedBefore reports whether the file that write wrote is synced between
@@ -119,6 +193,9 @@ func (c *checker) checkRename(u *unit, rename *ast.CallExpr) bool {
 // unix.Fsync(int(f.Fd())). A Sync on anything else — a logger, the
 // directory — does not make the temp file's data durable.
 func (c *checker) syncedBefore(u *unit, write, rename *ast.CallExpr, src ast.Expr) bool {
+	if c.openedSynced(u, write) || c.helperSynced(u, write) {
+		return true
+	}
 	info := c.pass.TypesInfo
 	isFile := func(obj types.Object) bool {
 		if obj == nil {

@@ -3,6 +3,7 @@ package analyzer
 import (
 	"go/ast"
 	"go/token"
+	"go/types"
 	"strings"
 
 	"golang.org/x/tools/go/analysis"
@@ -14,11 +15,23 @@ type checker struct {
 	cfg   *config
 	pv    *pkgVars
 	units map[ast.Node]*unit
-	diags []diag // collected by a scan, reported once facts are stable
+	// funcs and litDecls locate the declarations of the package's
+	// functions and of its package-level function literals.
+	funcs    map[*types.Func]declRef
+	litDecls map[*ast.FuncLit]declRef
 	// litWrappers are the wrapper facts of function literals bound to a
 	// variable, kept in the pass (closures.go).
 	litWrappers map[*ast.FuncLit]wrapperFact
+	litChanged  bool // a literal's wrapper fact changed during the current scan
+	final       bool // the current scan builds diagnostics: facts are final
 	sup         map[*token.File]suppressions
+	diags       []diag // every finding, in source order, once the scans are done
+}
+
+// declRef locates a top-level declaration.
+type declRef struct {
+	file *ast.File
+	decl ast.Node
 }
 
 // diag is a finding waiting to be reported.
@@ -33,22 +46,62 @@ func (c *config) run(pass *analysis.Pass) (any, error) {
 		return nil, nil // the helper is where the durable write is implemented
 	}
 	ch := &checker{pass: pass, cfg: c, units: make(map[ast.Node]*unit)}
+	ch.index()
 	ch.exportResultFacts()
 	ch.exportVarFacts()
 	ch.checkSuppressions()
 	if !ch.mayWrite() {
 		return nil, nil
 	}
-	// Within the package, wrappers may call wrappers declared later: scan
-	// until no new wrapper fact appears, then report the last scan.
-	for range 8 {
-		ch.diags = ch.diags[:0]
-		if !ch.scan() {
-			break
-		}
-	}
+	ch.checkCalls()
 	ch.report()
 	return nil, nil
+}
+
+// index locates the package's function declarations and package-level
+// function literals.
+func (c *checker) index() {
+	c.funcs = make(map[*types.Func]declRef)
+	c.litDecls = make(map[*ast.FuncLit]declRef)
+	for _, file := range c.pass.Files {
+		for _, d := range file.Decls {
+			switch d := d.(type) {
+			case *ast.FuncDecl:
+				if fn, ok := c.pass.TypesInfo.Defs[d.Name].(*types.Func); ok && d.Body != nil {
+					c.funcs[fn] = declRef{file, d}
+				}
+			case *ast.GenDecl:
+				if d.Tok != token.VAR {
+					continue
+				}
+				for _, spec := range d.Specs {
+					for _, v := range spec.(*ast.ValueSpec).Values {
+						if lit, ok := ast.Unparen(v).(*ast.FuncLit); ok {
+							c.litDecls[lit] = declRef{file, d}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// declUnit returns the unit of the package's function fn, or nil.
+func (c *checker) declUnit(fn *types.Func) *unit {
+	r, ok := c.funcs[fn]
+	if !ok {
+		return nil
+	}
+	return c.unitOf(r.file, r.decl)
+}
+
+// litUnit returns the unit of the package-level declaration holding lit, or nil.
+func (c *checker) litUnit(lit *ast.FuncLit) *unit {
+	r, ok := c.litDecls[lit]
+	if !ok {
+		return nil
+	}
+	return c.unitOf(r.file, r.decl)
 }
 
 // mayWrite is the cheap pre-filter: only a package that imports os or
@@ -63,7 +116,7 @@ func (c *checker) mayWrite() bool {
 	}
 	for _, f := range c.pass.AllObjectFacts() {
 		switch f := f.Fact.(type) {
-		case *wrapperFact:
+		case *wrapperFact, *renameFact, *tempFact:
 			return true
 		case *varFact:
 			if f.Sink != "" {
@@ -93,25 +146,40 @@ func (c *checker) unitOf(file *ast.File, decl ast.Node) *unit {
 	return u
 }
 
-// scan checks every call of the package, collecting diagnostics and
-// exporting wrapper facts; it reports whether a new fact was exported.
-func (c *checker) scan() bool {
-	changed := false
+// checkCalls checks every call of the checked files, callees before
+// callers, exporting the wrapper facts and collecting the diagnostics.
+func (c *checker) checkCalls() {
+	var nodes []*unit
 	for _, file := range c.pass.Files {
 		if !c.checked(file) {
 			continue
 		}
 		for _, d := range file.Decls {
-			if !hasCalls(d) {
-				continue
-			}
-			u := c.unitOf(file, d)
-			if c.scanUnit(u) {
-				changed = true
+			if hasCalls(d) {
+				nodes = append(nodes, c.unitOf(file, d))
 			}
 		}
 	}
-	return changed
+	inScope := func(v *unit) bool { return c.checked(v.file) && hasCalls(v.decl.(ast.Decl)) }
+	comps := components(nodes, func(u *unit) []*unit { return c.callees(u, inScope) })
+	solve(comps, func(u *unit, final bool) bool {
+		c.final = final
+		if !final {
+			u.resetMemos()
+		}
+		changed := false
+		// A scan that changes a literal's wrapper fact is repeated, so
+		// that calls of the literal before the change are judged by it.
+		for range len(u.lits) + 1 {
+			u.diags = u.diags[:0]
+			c.litChanged = false
+			changed = c.scanUnit(u) || changed
+			if !c.litChanged {
+				break
+			}
+		}
+		return changed
+	})
 }
 
 // hasCalls reports whether a declaration can contain a call at all.
@@ -126,28 +194,40 @@ func hasCalls(d ast.Decl) bool {
 }
 
 // report emits the collected diagnostics that no directive silences, with
-// their suggested fixes.
+// their suggested fixes, in source order.
 func (c *checker) report() {
+	for _, file := range c.pass.Files {
+		for _, decl := range file.Decls {
+			if u := c.units[decl]; u != nil {
+				c.diags = append(c.diags, u.diags...)
+			}
+		}
+	}
 	files := map[*ast.File]*fileFacts{}
 	for _, d := range c.diags {
-		if c.suppressed(d.d.Pos) {
-			continue
-		}
-		if d.fix != nil && c.generatedByCgo(d.d.Pos) {
-			d.fix = nil // its edits would land in cgo's output, not in the user's file
-		}
-		if d.fix != nil {
-			ff := files[d.fix.file]
-			if ff == nil {
-				ff = c.factsOf(d.fix.file)
-				files[d.fix.file] = ff
-			}
-			if fix, ok := c.suggestedFix(d.fix, ff); ok {
-				d.d.SuggestedFixes = []analysis.SuggestedFix{fix}
-			}
-		}
-		c.pass.Report(d.d)
+		c.emit(d, files)
 	}
+}
+
+// emit reports one diagnostic unless a directive silences it.
+func (c *checker) emit(d diag, files map[*ast.File]*fileFacts) {
+	if c.suppressed(d.d.Pos) {
+		return
+	}
+	if d.fix != nil && c.generatedByCgo(d.d.Pos) {
+		d.fix = nil // its edits would land in cgo's output, not in the user's file
+	}
+	if d.fix != nil {
+		ff := files[d.fix.file]
+		if ff == nil {
+			ff = c.factsOf(d.fix.file)
+			files[d.fix.file] = ff
+		}
+		if fix, ok := c.suggestedFix(d.fix, ff); ok {
+			d.d.SuggestedFixes = []analysis.SuggestedFix{fix}
+		}
+	}
+	c.pass.Report(d.d)
 }
 
 // generatedByCgo reports whether pos lies in a file that cgo rewrote: its

@@ -28,8 +28,12 @@ type unit struct {
 	dest    map[*ast.CallExpr]types.Object   // the variable receiving a call's (first) result
 	methods map[types.Object][]*ast.CallExpr // method calls on a variable, e.g. f.Sync()
 
-	renameCalls []*ast.CallExpr         // os.Rename calls, computed on first use
-	encRoots    map[types.Object]string // variables that reach a json encoder or json.Indent/Compact, with the evidence
+	renameCalls []renameCall                   // renames (os.Rename and helpers with a renameFact), computed on first use
+	fills       map[types.Object][]fill        // where JSON enters a writer variable (buffers.go)
+	stmtBlock   map[*ast.CallExpr][2]token.Pos // the block that holds a call statement directly
+	variadic    *types.Var                     // the variadic parameter of fn, or nil
+	calleeUnits []*unit                        // the package's functions u calls (order.go)
+	diags       []diag                         // the findings of the last scan
 
 	// Memos of the value-following walks, keyed by a variable read, so that
 	// each read is followed once however many paths lead to it; busy marks
@@ -54,8 +58,16 @@ type useKey struct {
 
 // dataResult is a memoized dataEvidence result.
 type dataResult struct {
-	ev    string
+	ev    evidence
 	param int
+}
+
+// resetMemos forgets what the walks learnt from facts that may still change
+// (within a recursive component of the call graph).
+func (u *unit) resetMemos() {
+	clear(u.tailMemo)
+	clear(u.dataMemo)
+	u.renameCalls = nil
 }
 
 // rhs is one value stored in a variable: expr, or result index of the call
@@ -83,12 +95,13 @@ type fieldKey struct {
 // newUnit indexes decl.
 func (c *checker) newUnit(file *ast.File, decl ast.Node) *unit {
 	u := &unit{
-		decl:    decl,
-		file:    file,
-		assigns: make(map[types.Object][]rhs),
-		fields:  make(map[fieldKey][]ast.Expr),
-		dest:    make(map[*ast.CallExpr]types.Object),
-		methods: make(map[types.Object][]*ast.CallExpr),
+		decl:      decl,
+		file:      file,
+		assigns:   make(map[types.Object][]rhs),
+		fields:    make(map[fieldKey][]ast.Expr),
+		dest:      make(map[*ast.CallExpr]types.Object),
+		stmtBlock: make(map[*ast.CallExpr][2]token.Pos),
+		methods:   make(map[types.Object][]*ast.CallExpr),
 
 		tailMemo: make(map[useKey][]tail),
 		dataMemo: make(map[useKey]dataResult),
@@ -105,6 +118,7 @@ func (c *checker) newUnit(file *ast.File, decl ast.Node) *unit {
 			u.params = make(map[*types.Var]int)
 			for i := 0; i < sig.Params().Len(); i++ {
 				if sig.Variadic() && i == sig.Params().Len()-1 {
+					u.variadic = sig.Params().At(i)
 					break
 				}
 				u.params[sig.Params().At(i)] = i
@@ -132,6 +146,10 @@ func (c *checker) newUnit(file *ast.File, decl ast.Node) *unit {
 				if obj := info.Defs[id]; obj != nil {
 					u.rangeOf[obj] = n.X
 				}
+			}
+		case *ast.ExprStmt:
+			if call, ok := ast.Unparen(n.X).(*ast.CallExpr); ok {
+				u.stmtBlock[call] = blocks[n]
 			}
 		case *ast.CaseClause:
 			inBlock(n, n.Body)

@@ -185,7 +185,7 @@ func analyzerSection(w io.Writer, cfg config) error {
 
 	fmt.Fprintf(w, "## The analyzer against no-op analyzers\n\n")
 	fmt.Fprintf(w, "Every command is the same `singlechecker` driver (golang.org/x/tools %s) with a different analyzer: ", xtoolsVersion)
-	fmt.Fprintf(w, "**noop-facts** declares one fact type and requires inspect but does nothing (the package-loading floor of a cross-package analyzer; the baseline), **noop** declares no facts, **atomicjson** is the real pass. ")
+	fmt.Fprintf(w, "**noop-facts** declares one fact type and, like atomicjson, requires no other analyzer, but does nothing (the package-loading floor of a cross-package analyzer; the baseline), **noop** declares no facts, **atomicjson** is the real pass. ")
 	fmt.Fprintf(w, "The build cache is warm: export data is compiled before timing (`go list -export -deps -test`; %s in this run, part of the run time above). Medians, contenders interleaved; ratios are to noop-facts.\n\n", warmup.Round(time.Second))
 	fmt.Fprintf(w, "### Standalone (`<command> -json <packages>`, tests included as by default), %s rounds\n\n", roundCounts(targets, standaloneRounds))
 	fmt.Fprintf(w, "Peak RSS is the driver process's `ru_maxrss` (one process loads and analyzes everything), read by a small wrapper process (see bench/cmd/report/measure.go for why); the wrapper's own share, measured on `true`, is %s.\n\n", fmtBytes(wrapperFloor))

@@ -28,19 +28,19 @@ func pathFunctions(data []byte) { // want pathFunctions:`writes\(os\.WriteFile, 
 }
 
 func wrappers(v any, s *conf.Store) {
-	conf.Save("settings.json", nil) // want `Save writes its path argument non-atomically: path ends in \.json`
+	conf.Save("settings.json", nil) // want `Save writes "settings\.json" non-atomically: path ends in \.json`
 	conf.Save("notes.txt", nil)     // not JSON
 	b, _ := json.Marshal(v)
-	conf.Save("blob", b)                        // want `Save writes its data argument non-atomically: data from json\.Marshal`
-	conf.SaveIn(conf.Dir, "state.json", nil)    // want `SaveIn writes its path argument non-atomically`
+	conf.Save("blob", b)                        // want `Save writes "blob" non-atomically: data from json\.Marshal`
+	conf.SaveIn(conf.Dir, "state.json", nil)    // want `SaveIn writes "state\.json" non-atomically: path ends in \.json`
 	conf.SaveIn("state.json", "state.txt", nil) // the name decides, not the directory
-	s.Put("item.json", nil)                     // want `Store\.Put writes its path argument non-atomically`
+	s.Put("item.json", nil)                     // want `Store\.Put writes "item\.json" non-atomically: path ends in \.json`
 	s.Put("item.txt", nil)                      // not JSON
-	conf.Open(conf.File)                        // want `Open writes its path argument non-atomically: path ends in \.json; make it use atomicfs\.WriteJSON, or atomicfs\.Create and Commit`
+	conf.Open(conf.File)                        // want `Open writes "app\.json" non-atomically: path ends in \.json`
 	conf.Backup("x.json", nil)                  // .json.bak is not JSON
-	conf.Backup("x", b)                         // want `Backup writes its data argument non-atomically: data from json\.Marshal`
+	conf.Backup("x", b)                         // want `Backup writes its data argument b non-atomically: data from json\.Marshal`
 	save := conf.Save
-	save("v.json", nil) // want `Save writes its path argument non-atomically`
+	save("v.json", nil) // want `Save writes "v\.json" non-atomically: path ends in \.json`
 }
 
 // forward passes its own parameter on: it becomes a wrapper in turn.
@@ -49,7 +49,7 @@ func forward(name string) { // want forward:`writes\(os\.WriteFile, path=0, data
 }
 
 func useForward() {
-	forward("f.json") // want `forward writes its path argument non-atomically`
+	forward("f.json") // want `forward writes "f\.json" non-atomically: path ends in \.json`
 	forward("f.txt")
 }
 
@@ -61,12 +61,12 @@ func noWritesPackage(dir string) {
 
 func encoded(v any) {
 	b, _ := conf.Encode(v)
-	os.WriteFile("blob", b, 0o644) // want `os\.WriteFile writes "blob" non-atomically: data from json\.Marshal \(via Encode\)`
-	conf.Save("blob", b)           // want `Save writes its data argument non-atomically: data from json\.Marshal \(via Encode\)`
+	os.WriteFile("blob", b, 0o644) // want `os\.WriteFile writes "blob" non-atomically: data from json\.Marshal \(via conf\.Encode\)`
+	conf.Save("blob", b)           // want `conf\.Save writes "blob" non-atomically: data from json\.Marshal \(via conf\.Encode\)`
 }
 
 func openedFile(name string, v any) error {
-	f, err := conf.Open(name) // want `Open writes its path argument non-atomically: file fed to json\.NewEncoder`
+	f, err := conf.Open(name) // want `Open writes name non-atomically: file fed to json\.NewEncoder`
 	if err != nil {
 		return err
 	}

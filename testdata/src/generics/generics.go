@@ -34,8 +34,8 @@ func (b *Box[T]) Store(v T) error {
 
 func use() {
 	Save("a.json", 1)
-	Write(Name("w.json"), nil)   // want `Write writes its path argument non-atomically`
-	Write[string]("w.json", nil) // want `Write writes its path argument non-atomically`
+	Write(Name("w.json"), nil)   // want `Write writes "w\.json" non-atomically: path ends in \.json`
+	Write[string]("w.json", nil) // want `Write writes "w\.json" non-atomically: path ends in \.json`
 	Write("w.txt", nil)
 	var bx Box[int]
 	bx.Store(1)

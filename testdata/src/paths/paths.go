@@ -18,7 +18,7 @@ const dir = "/var/lib/app"
 var data = []byte("{}")
 
 func literals() {
-	os.WriteFile("settings.json", data, 0o644)     // want `os\.WriteFile writes "settings\.json" non-atomically: path ends in \.json; use atomicfs\.WriteFile: temp file, fsync, verify, rename`
+	os.WriteFile("settings.json", data, 0o644)     // want `os\.WriteFile writes "settings\.json" non-atomically: path ends in \.json`
 	ioutil.WriteFile("settings.json", data, 0o644) // want `ioutil\.WriteFile writes "settings\.json" non-atomically: path ends in \.json`
 	os.WriteFile("SETTINGS.JSON", data, 0o644)     // want `os\.WriteFile writes "SETTINGS\.JSON" non-atomically: path ends in \.json`
 	os.WriteFile("notes.txt", data, 0o644)         // not JSON
@@ -139,7 +139,7 @@ func results() {
 }
 
 func openAndCreate() {
-	os.Create("c.json")                                               // want `os\.Create writes "c\.json" non-atomically: path ends in \.json; use atomicfs\.WriteJSON, or atomicfs\.Create and Commit`
+	os.Create("c.json")                                               // want `os\.Create writes "c\.json" non-atomically: path ends in \.json`
 	os.Create("c.txt")                                                // not JSON
 	os.OpenFile("o.json", os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)  // want `os\.OpenFile writes "o\.json" non-atomically`
 	os.OpenFile("o.json", os.O_RDWR|os.O_CREATE, 0o644)               // want `os\.OpenFile writes "o\.json" non-atomically`
@@ -181,7 +181,7 @@ func background(p string) { // want background:`writes\(os\.WriteFile, path=0, d
 }
 
 func useBackground() {
-	background("bg.json") // want `background writes its path argument non-atomically`
+	background("bg.json") // want `background writes "bg\.json" non-atomically: path ends in \.json`
 }
 
 func joinedParts(root string) {

@@ -17,7 +17,7 @@ func unsynced(path string, v any) error {
 	if err := os.WriteFile(tmp, b, 0o644); err != nil { // the temp file: the rename is what matters
 		return err
 	}
-	return os.Rename(tmp, path) // want `os\.Rename replaces path without fsyncing the temp file first: data from json\.Marshal; .*the fixed temp name path \+ "\.tmp" is shared by concurrent writers`
+	return os.Rename(tmp, path) // want `os\.Rename replaces path without fsyncing the temp file first: data from json\.Marshal; the temp name path \+ "\.tmp" is fixed`
 }
 
 // unsyncedTarget knows the target is JSON by its name.
@@ -33,7 +33,7 @@ func unsyncedTarget(dir string, data []byte) error {
 	if err := f.Close(); err != nil {
 		return err
 	}
-	return os.Rename(f.Name(), target) // want `os\.Rename replaces target without fsyncing the temp file first: path ends in \.json; after a power cut`
+	return os.Rename(f.Name(), target) // want `os\.Rename replaces target without fsyncing the temp file first: path ends in \.json`
 }
 
 // durable is the correct pattern: temp, encode, Sync, Close, Rename.
@@ -88,7 +88,7 @@ func syncAfter(v any) error {
 	}
 	json.NewEncoder(f).Encode(v)
 	f.Close()
-	err = os.Rename(tmpName, "out.json") // want `os\.Rename replaces "out\.json" without fsyncing .*the fixed temp name "out\.json\.tmp"`
+	err = os.Rename(tmpName, "out.json") // want `os\.Rename replaces "out\.json" without fsyncing the temp file first: path ends in \.json; the temp name "out\.json\.tmp" is fixed`
 	f.Sync()
 	return err
 }
@@ -103,7 +103,7 @@ func replaceText(path string, text []byte) error { // want replaceText:`writes\(
 }
 
 func callReplace() {
-	replaceText("x.json", nil) // want `replaceText writes its path argument by renaming a temp file over it without fsync`
+	replaceText("x.json", nil) // want `replaceText replaces "x\.json" without fsyncing the temp file first: path ends in \.json`
 	replaceText("x.txt", nil)
 }
 

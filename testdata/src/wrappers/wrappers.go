@@ -22,11 +22,11 @@ func saveJSON(path string, v any) error {
 }
 
 func callers(v any) {
-	saveConfig("config.json", nil)                   // want `saveConfig writes its path argument non-atomically: path ends in \.json; make it use atomicfs\.WriteFile`
-	saveConfig(filepath.Join("/etc", "x.json"), nil) // want `saveConfig writes its path argument non-atomically`
+	saveConfig("config.json", nil)                   // want `saveConfig writes "config\.json" non-atomically: path ends in \.json`
+	saveConfig(filepath.Join("/etc", "x.json"), nil) // want `saveConfig writes filepath\.Join\("/etc", "x\.json"\) non-atomically: path ends in \.json`
 	saveConfig("config.txt", nil)                    // not JSON
 	saveJSON("config.json", v)                       // already reported in saveJSON
-	useLater("later.json")                           // want `useLater writes its path argument non-atomically`
+	useLater("later.json")                           // want `useLater writes "later\.json" non-atomically: path ends in \.json`
 }
 
 // useLater is declared after its caller: the fixpoint finds it anyway.
@@ -45,10 +45,10 @@ func (r repo) write(name string, b []byte) error { // want write:`writes\(os\.Wr
 }
 
 func methods(r repo, v any) {
-	r.write("index.json", nil) // want `repo\.write writes its path argument non-atomically`
+	r.write("index.json", nil) // want `repo\.write writes "index\.json" non-atomically: path ends in \.json`
 	b, _ := json.MarshalIndent(v, "", " ")
-	r.write("index", b)             // want `repo\.write writes its data argument non-atomically: data from json\.MarshalIndent`
-	repo.write(r, "expr.json", nil) // want `repo\.write writes its path argument non-atomically`
+	r.write("index", b)             // want `repo\.write writes "index" non-atomically: data from json\.MarshalIndent`
+	repo.write(r, "expr.json", nil) // want `repo\.write writes "expr\.json" non-atomically: path ends in \.json`
 }
 
 func variadic(paths ...string) {
@@ -59,5 +59,5 @@ func variadic(paths ...string) {
 
 func closure() {
 	write := func(p string) { os.WriteFile(p, nil, 0o644) } // a literal bound once is a wrapper
-	write("lit.json")                                       // want `write writes its path argument non-atomically: path ends in \.json`
+	write("lit.json")                                       // want `write writes "lit\.json" non-atomically: path ends in \.json`
 }

@@ -1,4 +1,5 @@
-package redteam
+// Package openflags covers os.OpenFile flags followed through locals.
+package openflags
 
 import (
 	"encoding/json"

@@ -1,6 +1,6 @@
 // Package redteam holds the cases a red-team review found: each positive
 // and negative pins one behaviour of the value-following walk.
-package redteam
+package reaching
 
 import (
 	"encoding/json"

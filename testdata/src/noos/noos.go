@@ -1,6 +1,6 @@
-// Package redteamnoos imports no os: a sink held by another package's
+// Package noos imports no os: a sink held by another package's
 // variable is still found.
-package redteamnoos
+package noos
 
 import "example.com/rtpaths"
 

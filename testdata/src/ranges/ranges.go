@@ -1,4 +1,5 @@
-package redteam
+// Package ranges covers range values over literal lists of names.
+package ranges
 
 import (
 	"os"

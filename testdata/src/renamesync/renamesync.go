@@ -1,4 +1,6 @@
-package redteam
+// Package renamesync covers which Sync makes a temp file durable before its
+// rename.
+package renamesync
 
 import (
 	"encoding/json"

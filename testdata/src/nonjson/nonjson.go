@@ -1,4 +1,5 @@
-package redteam
+// Package nonjson covers paths provably not JSON by name.
+package nonjson
 
 import (
 	"encoding/json"
@@ -72,5 +73,5 @@ func callNonJSONWrappers(v any) {
 	b, _ := json.Marshal(v)
 	writeLog(b)
 	saveAs("values.yaml", b)
-	saveAs("state", b) // want `saveAs writes its data argument non-atomically: data from json\.Marshal`
+	saveAs("state", b) // want `saveAs writes "state" non-atomically: data from json\.Marshal`
 }

@@ -1,4 +1,6 @@
-package redteam
+// Package crossvalues covers path helpers, wrappers and variables of
+// another package, known through facts.
+package crossvalues
 
 import (
 	"os"
@@ -24,7 +26,7 @@ func NamedWrapper(n string, b []byte) { // want NamedWrapper:`writes\(os\.WriteF
 	os.WriteFile(rtpaths.Named(n), b, 0o644)
 }
 
-func callNamedWrapper() { NamedWrapper("state.json", nil) } // want `NamedWrapper writes its path argument non-atomically`
+func callNamedWrapper() { NamedWrapper("state.json", nil) } // want `NamedWrapper writes "state\.json" non-atomically: path ends in \.json`
 
 func crossVars() {
 	b := []byte("{}")

@@ -1,4 +1,6 @@
-package redteam
+// Package closures covers function literals bound to a variable, which are
+// wrappers like declared functions.
+package closures
 
 import (
 	"encoding/json"
@@ -9,11 +11,11 @@ import (
 // are checked with the arguments they pass.
 func localClosure(b []byte) { // want localClosure:`writes\(os\.WriteFile, path=-1, data=0\)`
 	save := func(p string) error { return os.WriteFile(p, b, 0o644) }
-	save("cl.json") // want `save writes its path argument non-atomically: path ends in \.json`
+	save("cl.json") // want `save writes "cl\.json" non-atomically: path ends in \.json`
 	save("cl.txt")
 	put := func(name string, data []byte) { os.WriteFile(name, data, 0o644) }
 	v, _ := json.Marshal(b)
-	put("blob", v) // want `put writes its data argument non-atomically: data from json\.Marshal`
+	put("blob", v) // want `put writes "blob" non-atomically: data from json\.Marshal`
 	put("notes.txt", []byte("x"))
 }
 
@@ -33,7 +35,7 @@ func reboundClosure(b []byte, other func(string)) { // want reboundClosure:`writ
 // pkgFunc is a package-level function literal never reassigned.
 var pkgFunc = func(p string, b []byte) { os.WriteFile(p, b, 0o644) }
 
-func callPkgFunc(b []byte) { pkgFunc("pf.json", b) } // want `pkgFunc writes its path argument non-atomically`
+func callPkgFunc(b []byte) { pkgFunc("pf.json", b) } // want `pkgFunc writes "pf\.json" non-atomically: path ends in \.json`
 
 // A closure passing its enclosing function's parameter makes that
 // function a wrapper.
@@ -42,4 +44,4 @@ func OuterWrapper(name string, b []byte) { // want OuterWrapper:`writes\(os\.Wri
 	save(name)
 }
 
-func callOuter() { OuterWrapper("o.json", nil) } // want `OuterWrapper writes its path argument non-atomically`
+func callOuter() { OuterWrapper("o.json", nil) } // want `OuterWrapper writes "o\.json" non-atomically: path ends in \.json`

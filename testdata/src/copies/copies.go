@@ -1,4 +1,6 @@
-package redteam
+// Package copies covers JSON that reaches a file by a copy from a buffer or
+// through a helper that encodes into its writer.
+package copies
 
 import (
 	"bytes"
@@ -49,7 +51,7 @@ func encodeTo(w io.Writer, v any) error { return json.NewEncoder(w).Encode(v) }
 func copyTo(w io.Writer, r io.Reader) { io.Copy(w, r) }
 
 func viaHelper(p string, v any, r io.Reader) {
-	f, _ := os.Create(p) // want `os\.Create writes p non-atomically: file fed to json\.NewEncoder \(in encodeTo\)`
+	f, _ := os.Create(p) // want `os\.Create writes p non-atomically: file fed to json\.NewEncoder \(via encodeTo\)`
 	encodeTo(f, v)
 	f.Close()
 	g, _ := os.Create(p + ".raw")

@@ -1,0 +1,189 @@
+package analyzer
+
+import (
+	"go/ast"
+	"go/types"
+)
+
+// fileEvidence says whether the *os.File that call (os.Create, os.OpenFile)
+// returns is written with JSON: fed to a JSON encoder, or written with
+// f.Write/f.WriteString of JSON bytes, or a copy of them.
+func (c *checker) fileEvidence(u *unit, call *ast.CallExpr) evidence {
+	f := u.dest[call]
+	if f == nil {
+		return evidence{}
+	}
+	for _, fl := range c.encoderFills(u)[f] {
+		if fl.ev.kind == evFile {
+			return fl.ev
+		}
+	}
+	for _, m := range u.methods[f] {
+		fn := c.callee(u, m)
+		if (isMethod(fn, "os", "File", "Write") || isMethod(fn, "os", "File", "WriteString")) && len(m.Args) == 1 {
+			if ev, _ := c.dataEvidence(u, m.Args[0], 0); ev.found() {
+				return ev
+			}
+		}
+	}
+	if ev := c.copyEvidence(u, f); ev.found() {
+		return ev
+	}
+	// io.WriteString(f, s), fmt.Fprint(f, ...), fmt.Fprintf(f, format, ...).
+	for _, w := range u.calls {
+		if len(w.Args) < 2 || identObj(c.pass.TypesInfo, w.Args[0]) != f {
+			continue
+		}
+		fn := c.callee(u, w)
+		if !isFunc(fn, "io", "WriteString") && !isFunc(fn, "fmt", "Fprint") && !isFunc(fn, "fmt", "Fprintln") && !isFunc(fn, "fmt", "Fprintf") {
+			continue
+		}
+		for _, a := range w.Args[1:] {
+			if ev, _ := c.dataEvidence(u, a, 0); ev.found() {
+				return ev
+			}
+		}
+	}
+	return evidence{}
+}
+
+// fileDataParam returns the parameter of u's function whose bytes are the
+// only thing written into the file that call (os.Create, os.OpenFile)
+// returns — f.Write(b), io.Copy(f, bytes.NewReader(b)) — or -1: such a
+// function is a wrapper of the data as well as of the path.
+func (c *checker) fileDataParam(u *unit, call *ast.CallExpr) int {
+	f := u.dest[call]
+	if f == nil {
+		return -1
+	}
+	param := -1
+	for _, m := range u.methods[f] {
+		fn := c.callee(u, m)
+		if (isMethod(fn, "os", "File", "Write") || isMethod(fn, "os", "File", "WriteString")) && len(m.Args) == 1 {
+			ev, p := c.dataEvidence(u, m.Args[0], 0)
+			if ev.found() || p < 0 || param >= 0 && p != param {
+				return -1
+			}
+			param = p
+		}
+	}
+	return param
+}
+
+// copyEvidence says whether JSON reaches the file f by a copy from a buffer
+// holding JSON (io.Copy(f, &buf), buf.WriteTo(f), io.Copy(f,
+// bytes.NewReader(b))) or through a function of this package that feeds its
+// io.Writer parameter to a JSON encoder (writeJSON(f, v)).
+func (c *checker) copyEvidence(u *unit, f types.Object) evidence {
+	info := c.pass.TypesInfo
+	for _, w := range u.calls {
+		fn := c.callee(u, w)
+		if fn == nil {
+			continue
+		}
+		switch {
+		case isFunc(fn, "io", "Copy") || isFunc(fn, "io", "CopyBuffer") || isFunc(fn, "io", "CopyN"):
+			if len(w.Args) >= 2 && identObj(info, w.Args[0]) == f {
+				if ev := c.bufferEvidence(u, w.Args[1], 0); ev.found() {
+					return ev
+				}
+			}
+		case isMethod(fn, "bytes", "Buffer", "WriteTo") || isMethod(fn, "bytes", "Reader", "WriteTo") || isMethod(fn, "strings", "Reader", "WriteTo"):
+			if sel, ok := ast.Unparen(w.Fun).(*ast.SelectorExpr); ok && len(w.Args) == 1 && identObj(info, w.Args[0]) == f {
+				if ev := c.bufferEvidence(u, sel.X, 0); ev.found() {
+					return ev
+				}
+			}
+		case fn.Pkg() == c.pass.Pkg:
+			for i, a := range w.Args {
+				if identObj(info, a) == f {
+					if ev := c.encodesInto(fn, i); ev.found() {
+						return ev.through(funcName(fn))
+					}
+				}
+			}
+		}
+	}
+	return evidence{}
+}
+
+// bufferEvidence says whether the reader or buffer e holds JSON where it is
+// read: a buffer filled by a JSON encoder (or json.Indent/Compact), or a
+// reader or buffer made from JSON bytes (bytes.NewReader(b), bytes.NewBuffer(b)).
+func (c *checker) bufferEvidence(u *unit, e ast.Expr, depth int) evidence {
+	if depth > maxDepth {
+		return evidence{}
+	}
+	e = ast.Unparen(e)
+	if obj := identObj(c.pass.TypesInfo, e); obj != nil {
+		if ev := c.bufferHolds(u, obj, e.Pos()); ev.found() {
+			return ev
+		}
+		if v, ok := obj.(*types.Var); ok {
+			defs, _ := u.reaching(v, e.Pos())
+			for _, r := range defs {
+				if r.index < 0 {
+					if ev := c.bufferEvidence(u, r.expr, depth+1); ev.found() {
+						return ev
+					}
+				}
+			}
+		}
+		return evidence{}
+	}
+	call, ok := e.(*ast.CallExpr)
+	if !ok || len(call.Args) != 1 {
+		return evidence{}
+	}
+	fn := c.callee(u, call)
+	if isFunc(fn, "bytes", "NewReader") || isFunc(fn, "bytes", "NewBuffer") ||
+		isFunc(fn, "strings", "NewReader") || isFunc(fn, "bytes", "NewBufferString") {
+		ev, _ := c.dataEvidence(u, call.Args[0], 0)
+		return ev
+	}
+	return evidence{}
+}
+
+// encodesInto says whether fn, a function of this package, feeds its
+// parameter i to a JSON encoder and does nothing else with it: a function
+// that also writes other things there (an object file with a JSON section)
+// does not make the file JSON.
+func (c *checker) encodesInto(fn *types.Func, i int) evidence {
+	sig := fn.Signature()
+	if i >= sig.Params().Len() {
+		return evidence{}
+	}
+	param := sig.Params().At(i)
+	info := c.pass.TypesInfo
+	u := c.declUnit(fn)
+	if u == nil {
+		return evidence{}
+	}
+	var ev evidence
+	for _, f := range c.encoderFills(u)[param] {
+		if f.ev.kind == evFile {
+			ev = f.ev
+		}
+	}
+	if !ev.found() {
+		return evidence{}
+	}
+	uses, encoded := 0, 0
+	ast.Inspect(u.decl, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.Ident:
+			if info.Uses[n] == param {
+				uses++
+			}
+		case *ast.CallExpr:
+			if r, ok := jsonRule(c.jsonCallee(u, n)); ok && r.role == roleEncoder && r.arg < len(n.Args) && identObj(info, n.Args[r.arg]) == param {
+				encoded++
+			}
+		}
+		return true
+	})
+	if uses != encoded {
+		return evidence{}
+	}
+	return ev
+}

@@ -1,0 +1,13 @@
+// Package ujson is a project's own JSON package.
+package ujson
+
+import "io"
+
+func Marshal(v any) ([]byte, error)   { return nil, nil }
+func MarshalPretty(v any) string      { return "" }
+func Format(v any) []byte             { return nil } // not Marshal-like by name: no evidence
+func NewEncoder(w io.Writer) *Encoder { return &Encoder{} }
+
+type Encoder struct{ w io.Writer }
+
+func (e *Encoder) Encode(v any) error { return nil }
