@@ -147,7 +147,7 @@ func jsonRule(fn *types.Func) (encRule, bool) {
 		return encRule{}, false
 	}
 	pkgName := fn.Pkg().Name()
-	if !strings.HasSuffix(pkgName, "json") || isStdPath(fn.Pkg().Path()) {
+	if !strings.HasSuffix(pkgName, "json") {
 		return encRule{}, false
 	}
 	shown := pkgName + "." + fn.Name()

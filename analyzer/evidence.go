@@ -175,25 +175,41 @@ func (c *checker) varData(u *unit, v *types.Var, pos token.Pos) (evidence, int) 
 // in between: bytes that parse as JSON and are then written are a JSON
 // document.
 func (c *checker) validated(u *unit, v *types.Var, pos token.Pos) evidence {
-	for _, call := range u.calls {
-		if call.Pos() >= pos {
+	for _, d := range c.decodes(u)[v] {
+		if d.Pos() >= pos {
 			break
-		}
-		r, ok := jsonRule(c.jsonCallee(u, call))
-		if !ok || r.role != roleValidate || r.arg >= len(call.Args) || c.baseVar(call.Args[r.arg]) != v {
-			continue
 		}
 		reassigned := false
 		for _, a := range u.assigns[v] {
-			if a.pos > call.End() && a.pos < pos {
+			if a.pos > d.End() && a.pos < pos {
 				reassigned = true
 			}
 		}
 		if !reassigned {
-			return evidence{kind: evValidated, producer: r.name, pos: call.Pos()}
+			r, _ := jsonRule(c.jsonCallee(u, d))
+			return evidence{kind: evValidated, producer: r.name, pos: d.Pos()}
 		}
 	}
 	return evidence{}
+}
+
+// decodes returns, for each variable of u, the calls of JSON decoders that
+// parse it, in source order; computed once per unit.
+func (c *checker) decodes(u *unit) map[types.Object][]*ast.CallExpr {
+	if u.decoded != nil {
+		return u.decoded
+	}
+	u.decoded = make(map[types.Object][]*ast.CallExpr)
+	for _, call := range u.calls {
+		r, ok := jsonRule(c.jsonCallee(u, call))
+		if !ok || r.role != roleValidate || r.arg >= len(call.Args) {
+			continue
+		}
+		if v := c.baseVar(call.Args[r.arg]); v != nil {
+			u.decoded[v] = append(u.decoded[v], call)
+		}
+	}
+	return u.decoded
 }
 
 // baseVar returns the variable that e reads, looking through parentheses,

@@ -25,7 +25,8 @@ type checker struct {
 	litChanged  bool // a literal's wrapper fact changed during the current scan
 	final       bool // the current scan builds diagnostics: facts are final
 	sup         map[*token.File]suppressions
-	diags       []diag // every finding, in source order, once the scans are done
+	diags       []diag                        // every finding, in source order, once the scans are done
+	calleeMemo  map[*ast.CallExpr]*types.Func // callee's answers, per call
 }
 
 // declRef locates a top-level declaration.

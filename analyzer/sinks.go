@@ -70,6 +70,19 @@ func isMethod(fn *types.Func, path, typ, name string) bool {
 // or concrete method (the generic origin), or the function held by a
 // variable whose only value is that function (w := os.WriteFile; w(...)).
 func (c *checker) callee(u *unit, call *ast.CallExpr) *types.Func {
+	if fn, ok := c.calleeMemo[call]; ok {
+		return fn
+	}
+	fn := c.findCallee(u, call)
+	if c.calleeMemo == nil {
+		c.calleeMemo = make(map[*ast.CallExpr]*types.Func)
+	}
+	c.calleeMemo[call] = fn
+	return fn
+}
+
+// findCallee is callee without the memo.
+func (c *checker) findCallee(u *unit, call *ast.CallExpr) *types.Func {
 	info := c.pass.TypesInfo
 	if fn := typeutil.StaticCallee(info, call); fn != nil {
 		return fn.Origin()

@@ -28,12 +28,13 @@ type unit struct {
 	dest    map[*ast.CallExpr]types.Object   // the variable receiving a call's (first) result
 	methods map[types.Object][]*ast.CallExpr // method calls on a variable, e.g. f.Sync()
 
-	renameCalls []renameCall                   // renames (os.Rename and helpers with a renameFact), computed on first use
-	fills       map[types.Object][]fill        // where JSON enters a writer variable (buffers.go)
-	stmtBlock   map[*ast.CallExpr][2]token.Pos // the block that holds a call statement directly
-	variadic    *types.Var                     // the variadic parameter of fn, or nil
-	calleeUnits []*unit                        // the package's functions u calls (order.go)
-	diags       []diag                         // the findings of the last scan
+	renameCalls []renameCall // renames (os.Rename and helpers with a renameFact), computed on first use
+	fills       map[types.Object][]fill
+	decoded     map[types.Object][]*ast.CallExpr // JSON decoder calls per variable parsed (evidence.go)        // where JSON enters a writer variable (buffers.go)
+	stmtBlock   map[*ast.CallExpr][2]token.Pos   // the block that holds a call statement directly
+	variadic    *types.Var                       // the variadic parameter of fn, or nil
+	calleeUnits []*unit                          // the package's functions u calls (order.go)
+	diags       []diag                           // the findings of the last scan
 
 	// Memos of the value-following walks, keyed by a variable read, so that
 	// each read is followed once however many paths lead to it; busy marks
