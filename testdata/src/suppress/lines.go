@@ -41,7 +41,7 @@ func trailingWrapper(p string, b []byte) { // want trailingWrapper:`writes\(os.W
 }
 
 func useTrailingWrapper() {
-	trailingWrapper("settings.json", nil) // want `trailingWrapper writes its path argument non-atomically`
+	trailingWrapper("settings.json", nil) // want `trailingWrapper writes "settings\.json" non-atomically: path ends in \.json`
 }
 
 func useGeneratedWrapper() {
