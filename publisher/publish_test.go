@@ -304,6 +304,7 @@ func TestConcurrentUpdatesOfOneSlug(t *testing.T) {
 
 func TestPublishCanceledWhileWaiting(t *testing.T) {
 	st := newStore(t)
+	mustPublish(t, st, post("first", "go", "body")) // the system files exist: the held lock is the index's own
 	held, release := make(chan struct{}), make(chan struct{})
 	go func() {
 		updateRaw(st, context.Background(), &lockRecorder{}, IndexFile, func([]byte) ([]byte, error) {

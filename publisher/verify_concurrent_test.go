@@ -77,6 +77,13 @@ func TestVerifyExactWhilePublishing(t *testing.T) {
 			"PUBLISHER_TEST_WORKER="+strconv.Itoa(w), "PUBLISHER_TEST_STOP="+stop)
 		wg.Go(func() { outs[w], errs[w] = cmd.CombinedOutput() })
 	}
+	stopAll := func() {
+		if err := os.WriteFile(stop, nil, 0o644); err != nil {
+			t.Error(err)
+		}
+		wg.Wait()
+	}
+	t.Cleanup(stopAll) // also when the test fails early: never leave the publishers running
 	st, err := Open(root)
 	if err != nil {
 		t.Fatal(err)
@@ -106,10 +113,7 @@ func TestVerifyExactWhilePublishing(t *testing.T) {
 		}
 	}
 	elapsed := time.Since(start)
-	if err := os.WriteFile(stop, nil, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	wg.Wait()
+	stopAll()
 	ops := 0
 	for w := range procs {
 		if errs[w] != nil {
