@@ -55,7 +55,7 @@ func newCrashRecorder(root string) (*crashRecorder, error) {
 // snapshot reads the tree under root as a model state. With assign, objects are given to the
 // inodes found; without, the objects already known are used (and a new inode is an error).
 func (r *crashRecorder) snapshot(assign bool) (*crashFS, error) {
-	s := &crashFS{Dirs: map[crashObj]map[string]crashObj{}, Files: map[crashObj][]byte{}}
+	s := &crashFS{Dirs: map[crashObj]map[string]crashObj{}, Files: map[crashObj][]byte{}, Links: map[crashObj]string{}}
 	obj := func(fi fs.FileInfo, path string) (crashObj, error) {
 		id := fileIDOf(fi)
 		if o, ok := r.objs[id]; ok {
@@ -89,8 +89,17 @@ func (r *crashRecorder) snapshot(assign bool) (*crashFS, error) {
 				return err
 			}
 			s.Files[o] = data
+		case fi.Mode()&fs.ModeSymlink != 0:
+			target, err := os.Readlink(path)
+			if err != nil {
+				return err
+			}
+			if filepath.IsAbs(target) {
+				return fmt.Errorf("%s: the model follows relative links only, not %s", path, target)
+			}
+			s.Links[o] = target
 		default:
-			return fmt.Errorf("%s: the model has only files and directories, not %v", path, fi.Mode().Type())
+			return fmt.Errorf("%s: the model has only files, directories and links, not %v", path, fi.Mode().Type())
 		}
 		if path == r.root {
 			s.Root = o
@@ -148,6 +157,31 @@ func entryID(d *directory, name string) (fileID, error) {
 
 func fileFD(f *os.File) int { return int(f.Fd()) }
 
+// entryPath is the path of the entry name of d for the trace: from where the kernel has d, if it
+// can be told, else from the name the write path gives d.
+func entryPath(d *directory, name string) string {
+	if p := kernelPath(d.fd); p != "" {
+		return filepath.Join(p, name)
+	}
+	return d.join(name)
+}
+
+// dirPath is the path of d for the trace, as entryPath.
+func dirPath(d *directory) string {
+	if p := kernelPath(d.fd); p != "" {
+		return p
+	}
+	return d.path
+}
+
+// filePath is the path of the open file f for the trace, as entryPath.
+func filePath(f *os.File) string {
+	if p := kernelPath(fileFD(f)); p != "" {
+		return p
+	}
+	return f.Name()
+}
+
 // wrap makes o record into r. Every call is made for real; what it changes is recorded after it
 // succeeds. Directories are identified through their descriptors (what the kernel uses), entries
 // by an fstatat relative to them just before (a removal, a rename) or after (a creation) the call.
@@ -176,7 +210,7 @@ func (r *crashRecorder) wrap(o *fileOps) {
 			dobj, ok := r.object(dir, "the directory of "+d.join(name))
 			r.next++
 			r.objs[id] = r.next
-			r.record(crashOp{Kind: crashCreate, Dir: dobj, Name: name, Obj: r.next, Path: d.join(name)}, ok)
+			r.record(crashOp{Kind: crashCreate, Dir: dobj, Name: name, Obj: r.next, Path: entryPath(d, name)}, ok)
 		}
 		return f, err
 	}
@@ -194,7 +228,7 @@ func (r *crashRecorder) wrap(o *fileOps) {
 			dobj, ok := r.object(dir, "the directory of "+d.join(name))
 			r.next++
 			r.objs[id] = r.next
-			r.record(crashOp{Kind: crashMkdir, Dir: dobj, Name: name, Obj: r.next, Path: d.join(name)}, ok)
+			r.record(crashOp{Kind: crashMkdir, Dir: dobj, Name: name, Obj: r.next, Path: entryPath(d, name)}, ok)
 		}
 		return err
 	}
@@ -211,7 +245,7 @@ func (r *crashRecorder) wrap(o *fileOps) {
 			}
 			dobj, ok1 := r.object(dir, "the directory of "+d.join(name))
 			obj, ok2 := r.object(id, "remove "+d.join(name))
-			r.record(crashOp{Kind: crashUnlink, Dir: dobj, Name: name, Obj: obj, Path: d.join(name)}, ok1, ok2)
+			r.record(crashOp{Kind: crashUnlink, Dir: dobj, Name: name, Obj: obj, Path: entryPath(d, name)}, ok1, ok2)
 		}
 		return err
 	}
@@ -227,7 +261,7 @@ func (r *crashRecorder) wrap(o *fileOps) {
 		}
 		if n > 0 {
 			obj, ok := r.object(id, "write "+f.Name())
-			r.record(crashOp{Kind: crashWrite, Obj: obj, Off: off, Data: bytes.Clone(p[:n]), Path: f.Name()}, ok)
+			r.record(crashOp{Kind: crashWrite, Obj: obj, Off: off, Data: bytes.Clone(p[:n]), Path: filePath(f)}, ok)
 		}
 		return n, err
 	}
@@ -242,7 +276,7 @@ func (r *crashRecorder) wrap(o *fileOps) {
 				return err
 			}
 			obj, ok := r.object(id, "fsync "+f.Name())
-			r.record(crashOp{Kind: crashFsync, Obj: obj, Path: f.Name()}, ok)
+			r.record(crashOp{Kind: crashFsync, Obj: obj, Path: filePath(f)}, ok)
 		}
 		return err
 	}
@@ -260,7 +294,7 @@ func (r *crashRecorder) wrap(o *fileOps) {
 			dobj, ok1 := r.object(dir, "the directory of "+d.join(oldname))
 			obj, ok2 := r.object(id, "rename "+d.join(oldname))
 			r.record(crashOp{Kind: crashRename, Dir: dobj, Name: oldname, Dir2: dobj, Name2: newname, Obj: obj,
-				Path: d.join(oldname), Path2: d.join(newname)}, ok1, ok2)
+				Path: entryPath(d, oldname), Path2: entryPath(d, newname)}, ok1, ok2)
 		}
 		return err
 	}
@@ -279,7 +313,7 @@ func (r *crashRecorder) wrap(o *fileOps) {
 				return err
 			}
 			obj, ok := r.object(dir, "fsync "+d.path)
-			r.record(crashOp{Kind: crashFsync, Obj: obj, Path: d.path}, ok)
+			r.record(crashOp{Kind: crashFsync, Obj: obj, Path: dirPath(d)}, ok)
 		}
 		return err
 	}
@@ -319,16 +353,20 @@ func diffCrashFS(a, b *crashFS, d crashObj, path string) string {
 		p := filepath.Join(path, name)
 		da, aFile := a.Files[oa]
 		db, bFile := b.Files[ob]
+		la, aLink := a.Links[oa]
+		lb, bLink := b.Links[ob]
 		switch {
 		case ob == 0:
 			return p + " is in the model, not on disk"
 		case oa != ob:
 			return fmt.Sprintf("%s is object #%d in the model, #%d on disk", p, oa, ob)
-		case aFile != bFile:
-			return p + " is a file in one, a directory in the other"
+		case aFile != bFile || aLink != bLink:
+			return p + " is of another type in the model than on disk"
 		case aFile && !bytes.Equal(da, db):
 			return fmt.Sprintf("%s holds %q in the model, %q on disk", p, clip(da), clip(db))
-		case !aFile:
+		case aLink && la != lb:
+			return fmt.Sprintf("%s links to %s in the model, %s on disk", p, la, lb)
+		case !aFile && !aLink:
 			if diff := diffCrashFS(a, b, oa, p); diff != "" {
 				return diff
 			}

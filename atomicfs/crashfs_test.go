@@ -25,7 +25,8 @@ type crashScenario struct {
 	target string
 	old    []byte // the target's content before the call; nil: it does not exist
 	new    []byte
-	setup  func(root string) error // more initial files and directories, besides target
+	dirs   []string          // directories to make first (slash-separated, in order)
+	links  map[string]string // symbolic links to make first, and which must stay links
 	write  func(path string, data []byte) error
 	// faults, if set, make the call fail (applied after the recorder, so a call they replace is
 	// not recorded, as it is not made); the target must then keep old in every state.
@@ -87,6 +88,13 @@ var crashScenarios = []crashScenario{
 	{name: "Create/Commit large", target: "data.json", old: crashDoc("old", 1000), new: crashDoc("new", 150<<10), write: createCommitCall(40 << 10)},
 	// Three new directories: each must be durable in its parent before the file is renamed in.
 	{name: "WithMkdirAll", target: "a/b/c/data.json", new: crashDoc("new", 2000), write: writeFileCall(WithMkdirAll(0o755))},
+	// Through links the kernel follows: the file the link leads to is replaced, the link stays, and
+	// the directory fsynced is the one the new entry is in; ".." after a linked directory is the
+	// parent of where the link leads, not of the link.
+	{name: "WriteFile through a link", target: "data.json", old: crashDoc("old", 1000), new: crashDoc("new", 2000), write: writeFileCall(),
+		dirs: []string{"real"}, links: map[string]string{"data.json": "real/data.json"}},
+	{name: "WriteFile through .. after a linked directory", target: "l.json", old: crashDoc("old", 1000), new: crashDoc("new", 2000), write: writeFileCall(),
+		dirs: []string{"other", "other/deep"}, links: map[string]string{"sub": "other/deep", "l.json": "sub/../t.json"}},
 	// Failures after the temp file exists: it is removed, and the target never changes.
 	{name: "WriteFile, fsync fails", target: "data.json", old: crashDoc("old", 1000), new: crashDoc("new", 2000), write: writeFileCall(), faults: failFileSync},
 	{name: "Create/Commit, rename refused", target: "data.json", old: crashDoc("old", 1000), new: crashDoc("new", 2000), write: createCommitCall(100), faults: refuseRename},
@@ -115,8 +123,13 @@ func recordCrashScenario(root string, sc crashScenario, faults func(*fileOps)) (
 	if err := os.WriteFile(filepath.Join(root, "other.json"), []byte("{}\n"), 0o644); err != nil {
 		return nil, nil, err
 	}
-	if sc.setup != nil {
-		if err := sc.setup(root); err != nil {
+	for _, d := range sc.dirs {
+		if err := os.Mkdir(filepath.Join(root, filepath.FromSlash(d)), 0o755); err != nil {
+			return nil, nil, err
+		}
+	}
+	for link, dest := range sc.links {
+		if err := os.Symlink(dest, filepath.Join(root, filepath.FromSlash(link))); err != nil {
 			return nil, nil, err
 		}
 	}
@@ -168,6 +181,7 @@ func crashRun(t *testing.T, sc crashScenario, faults func(*fileOps)) *crashRepor
 		New:       sc.new,
 		Returned:  len(trace),
 		Failed:    sc.faults != nil,
+		Links:     sc.links,
 		Unchanged: map[string][]byte{"other.json": []byte("{}\n")},
 	})
 	if err != nil {

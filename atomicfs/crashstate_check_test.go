@@ -23,6 +23,8 @@ type crashExpect struct {
 	Failed bool
 	// Unchanged are other files (paths from the root) that must keep this content in every state.
 	Unchanged map[string][]byte
+	// Links are symbolic links (paths from the root) that must stay links to these targets.
+	Links map[string]string
 }
 
 // crashPoint counts the states of one power cut.
@@ -118,6 +120,11 @@ func checkCrashState(s *crashFS, want crashExpect, returned bool) (kind, detail 
 			return "bystander", fmt.Sprintf("%s, which the call does not write, %s", path, describeCrashFile(s, obj))
 		}
 	}
+	for _, path := range slices.Sorted(maps.Keys(want.Links)) {
+		if got, ok := s.Links[s.lookupEntry(path)]; !ok || got != want.Links[path] {
+			return "link replaced", fmt.Sprintf("%s is no longer a link to %s", path, want.Links[path])
+		}
+	}
 	obj := s.lookup(want.Target)
 	data, isFile := s.Files[obj]
 	isNew := isFile && bytes.Equal(data, want.New)
@@ -149,6 +156,8 @@ func describeCrashFile(s *crashFS, obj crashObj) string {
 	switch {
 	case obj == 0:
 		return "is missing"
+	case s.Links[obj] != "":
+		return "is a link to " + s.Links[obj]
 	case !ok:
 		return "is a directory"
 	}
@@ -169,6 +178,8 @@ func stateKey(seed maphash.Seed, s *crashFS) uint64 {
 			if data, ok := s.Files[obj]; ok {
 				fmt.Fprintf(&h, "%d\x00", len(data))
 				h.Write(data)
+			} else if target, ok := s.Links[obj]; ok {
+				fmt.Fprintf(&h, "->%s\x00", target)
 			} else if depth < 64 {
 				walk(obj, depth+1)
 			}

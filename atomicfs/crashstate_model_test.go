@@ -267,3 +267,66 @@ func TestCrashCheckerVerdicts(t *testing.T) {
 		}
 	}
 }
+
+// TestCrashModelLinks: the model's path walk is the kernel's: links followed wherever they are,
+// ".." from where a link led, not from its name; a loop or an absolute link leads nowhere.
+func TestCrashModelLinks(t *testing.T) {
+	const (
+		sub crashObj = iota + 20
+		l
+		loopX
+		loopY
+		abs
+	)
+	s := modelFS(map[string]string{"other": "x"})
+	delete(s.Dirs[mRoot], "other")
+	s.Dirs[mRoot]["other"], s.Dirs[mRoot]["sub"], s.Dirs[mRoot]["l.json"] = mDirA, sub, l
+	s.Dirs[mRoot]["x"], s.Dirs[mRoot]["y"], s.Dirs[mRoot]["abs"] = loopX, loopY, abs
+	s.Dirs[mDirA], s.Dirs[mDirB] = map[string]crashObj{"deep": mDirB, "t.json": mOther}, map[string]crashObj{}
+	s.Links = map[crashObj]string{sub: "other/deep", l: "sub/../t.json", loopX: "y", loopY: "x", abs: "/etc/passwd"}
+	for _, c := range []struct {
+		path string
+		want crashObj
+	}{
+		{"l.json", mOther}, {"sub", mDirB}, {"sub/..", mDirA}, {"sub/../t.json", mOther},
+		{"other/deep/../t.json", mOther}, {"..", mRoot}, {"../other/./deep/", mDirB},
+		{"x", 0}, {"abs", 0}, {"t.json", 0}, {"other/t.json/x", 0},
+	} {
+		if got := s.lookup(c.path); got != c.want {
+			t.Errorf("lookup(%q) = #%d, want #%d", c.path, got, c.want)
+		}
+	}
+	if got := s.lookupEntry("l.json"); got != l {
+		t.Errorf("lookupEntry(l.json) = #%d, want the link #%d", got, l)
+	}
+	if got := s.lookupEntry("sub/../t.json"); got != mOther {
+		t.Errorf("lookupEntry(sub/../t.json) = #%d, want #%d", got, mOther)
+	}
+}
+
+// TestCrashCheckerLinks: a write through a link must leave the link a link; replacing it, even
+// with the new content, is a violation.
+func TestCrashCheckerLinks(t *testing.T) {
+	const link crashObj = 30
+	initial := modelFS(map[string]string{"old": "old"})
+	initial.Dirs[mRoot]["lnk"] = link
+	initial.Links = map[crashObj]string{link: "old"}
+	want := crashExpect{Target: "lnk", Old: []byte("old"), New: []byte("new!"), Links: map[string]string{"lnk": "old"}}
+	through := []crashOp{createOp(mRoot, "tmp", mNew), writeOp(mNew, 0, "new!"), fsyncOp(mNew), renameOp(mRoot, "tmp", mRoot, "old", mNew), fsyncOp(mRoot)}
+	over := []crashOp{createOp(mRoot, "tmp", mNew), writeOp(mNew, 0, "new!"), fsyncOp(mNew), renameOp(mRoot, "tmp", mRoot, "lnk", mNew), fsyncOp(mRoot)}
+	for _, c := range []struct {
+		name string
+		ops  []crashOp
+		kind string
+	}{{"through the link", through, ""}, {"over the link", over, "link replaced"}} {
+		w := want
+		w.Returned = len(c.ops)
+		rep, err := checkCrashStates(smallBlocks, initial, c.ops, w)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := rep.kinds[c.kind]; (c.kind == "" && rep.violations != 0) || (c.kind != "" && got == 0) {
+			t.Errorf("%s: violations %v, want %q", c.name, rep.kinds, c.kind)
+		}
+	}
+}

@@ -86,36 +86,103 @@ func (op crashOp) String() string {
 	return op.Kind.String()
 }
 
-// crashFS is one state of the model's file system: the entries of every directory and the
-// content of every file, by object. Object 1 is not special; Root says where paths start.
+// crashFS is one state of the model's file system: the entries of every directory, the content
+// of every file and the target of every symbolic link, by object. Object 1 is not special; Root
+// says where paths start. Links are part of the initial state only (no traced operation makes
+// one), and only relative ones: the model has no tree above its root.
 type crashFS struct {
 	Root  crashObj
 	Dirs  map[crashObj]map[string]crashObj
 	Files map[crashObj][]byte
+	Links map[crashObj]string
 }
 
 func (s *crashFS) clone() *crashFS {
-	c := &crashFS{Root: s.Root, Dirs: make(map[crashObj]map[string]crashObj, len(s.Dirs)), Files: maps.Clone(s.Files)}
+	c := &crashFS{Root: s.Root, Dirs: make(map[crashObj]map[string]crashObj, len(s.Dirs)), Files: maps.Clone(s.Files), Links: s.Links}
 	for d, entries := range s.Dirs {
 		c.Dirs[d] = maps.Clone(entries)
 	}
 	return c
 }
 
-// lookup follows the slash-separated path from the root: the object it names, or 0 if some
-// component is missing (or not a directory).
+// lookup follows the slash-separated path from the root as the kernel's path walk does: symbolic
+// links are followed wherever they are (the last element included) and ".." goes to the parent
+// of the directory actually reached, not of the name written. It returns the object the path
+// names, or 0 if some component is missing, not a directory, or a loop.
 func (s *crashFS) lookup(path string) crashObj {
-	obj := s.Root
-	for _, name := range strings.Split(path, "/") {
-		entries, ok := s.Dirs[obj]
-		if !ok {
-			return 0
-		}
-		if obj = entries[name]; obj == 0 {
-			return 0
-		}
-	}
+	_, obj := s.walk([]crashObj{s.Root}, path, 0)
 	return obj
+}
+
+// walk resolves path from the directory at the end of stack (the directories from the root to
+// it) and returns the result and the stack of the directory that holds it.
+func (s *crashFS) walk(stack []crashObj, path string, links int) ([]crashObj, crashObj) {
+	stack = slices.Clone(stack)
+	elems := strings.Split(path, "/")
+	for i, name := range elems {
+		last := i == len(elems)-1
+		switch name {
+		case "", ".":
+			if last {
+				return parentStack(stack), stack[len(stack)-1]
+			}
+			continue
+		case "..":
+			if len(stack) > 1 {
+				stack = stack[:len(stack)-1]
+			}
+			if last {
+				return parentStack(stack), stack[len(stack)-1]
+			}
+			continue
+		}
+		obj := s.Dirs[stack[len(stack)-1]][name]
+		if obj == 0 {
+			return nil, 0
+		}
+		holder := stack
+		if target, ok := s.Links[obj]; ok {
+			if links >= crashMaxLinks || strings.HasPrefix(target, "/") {
+				return nil, 0
+			}
+			if holder, obj = s.walk(stack, target, links+1); obj == 0 {
+				return nil, 0
+			}
+		}
+		if last {
+			return holder, obj
+		}
+		if _, ok := s.Dirs[obj]; !ok {
+			return nil, 0
+		}
+		stack = append(slices.Clone(holder), obj)
+	}
+	return nil, 0 // not reached: a path has at least one element
+}
+
+// crashMaxLinks is how many symbolic links a lookup follows, as Linux does for one path walk.
+const crashMaxLinks = 40
+
+// lookupEntry is lookup without following a link in the last element: the entry itself.
+func (s *crashFS) lookupEntry(path string) crashObj {
+	dir, base := ".", path
+	if i := strings.LastIndex(path, "/"); i >= 0 {
+		dir, base = path[:i], path[i+1:]
+	}
+	d := s.lookup(dir)
+	if _, ok := s.Dirs[d]; !ok || base == "" || base == "." || base == ".." {
+		return 0
+	}
+	return s.Dirs[d][base]
+}
+
+// parentStack is the stack of the parent of the directory at the end of stack; the root is its
+// own parent.
+func parentStack(stack []crashObj) []crashObj {
+	if len(stack) > 1 {
+		return stack[:len(stack)-1]
+	}
+	return stack
 }
 
 // crashModel says how finely the model splits un-fsynced data.
@@ -191,7 +258,7 @@ func (r *crashReplay) apply(op crashOp) error {
 		if entries[op.Name] != 0 {
 			return fmt.Errorf("%v: the name exists (#%d)", op, entries[op.Name])
 		}
-		if _, ok := live.Files[op.Obj]; ok || live.Dirs[op.Obj] != nil || op.Obj == 0 {
+		if _, ok := live.Files[op.Obj]; ok || live.Dirs[op.Obj] != nil || live.Links[op.Obj] != "" || op.Obj == 0 {
 			return fmt.Errorf("%v: the object is not new", op)
 		}
 		entries[op.Name] = op.Obj
