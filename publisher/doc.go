@@ -37,8 +37,9 @@
 // that no operation in flight can explain, while it excludes no other reader. Deriving topic
 // records from the index would lose what only the topic index records (attempts, the last error of
 // a failed publish); a snapshot read would need the writers to keep versions. The shared locks are
-// flock(2) on files opened read-only, so Verify writes nothing and works on a read-only mount and
-// for a user who may only read; its lock statistics are not metrics, and are not recorded.
+// atomicfs.View's (on Unix flock(2) on files opened read-only), so Verify writes nothing and works
+// on a read-only mount and for a user who may only read; its lock statistics are not metrics, and
+// are not recorded.
 //
 // # Repairing
 //

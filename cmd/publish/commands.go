@@ -14,11 +14,6 @@ import (
 	"github.com/atomicjson/atomicjson/publisher"
 )
 
-// maxInput bounds what post reads from one file or standard input, so that a huge input fails
-// before it is decoded; the publisher's size limit, on the post file it would write, is the one
-// that decides.
-const maxInput = 4 * publisher.DefaultMaxPostSize
-
 func cmdPost(c *cli, _ *flag.FlagSet, args []string) int {
 	if len(args) == 0 {
 		return c.usageError("no post files given")
@@ -57,12 +52,11 @@ func (c *cli) postOne(st *publisher.Store, name string) error {
 		defer f.Close()
 		r = f
 	}
-	data, err := io.ReadAll(io.LimitReader(r, maxInput+1))
+	// No limit of the command's own: the publisher's, on the post file it would write, is the only
+	// one, so that the command accepts exactly what the API accepts.
+	data, err := io.ReadAll(r)
 	if err != nil {
 		return err
-	}
-	if len(data) > maxInput {
-		return fmt.Errorf("input is larger than %d bytes", maxInput)
 	}
 	res, err := st.PublishJSON(c.ctx, data)
 	if res.Status != "" {
