@@ -16,7 +16,7 @@ import (
 
 // crashSectorModel splits un-fsynced data into 512-byte sectors, the unit a disk writes
 // atomically, so that even small documents persist in part.
-var crashSectorModel = crashModel{BlockSize: 512, MaxSubsetBlocks: 8, MaxDirOps: 12, MaxStates: 1 << 16}
+var crashSectorModel = crashModel{BlockSize: 512, MaxSubsetBlocks: 8, RandomSubsets: 32, MaxDirOps: 12, MaxStates: 1 << 16}
 
 // crashScenario is one call that replaces target (a slash-separated path under the test's root
 // directory) with new.

@@ -330,3 +330,36 @@ func TestCrashCheckerLinks(t *testing.T) {
 		}
 	}
 }
+
+// TestCrashModelRandomSubsets: beyond MaxSubsetBlocks, random subsets add versions, each made
+// of whole blocks that are either what was written or what was there (zeros past the durable end).
+func TestCrashModelRandomSubsets(t *testing.T) {
+	data := strings.Repeat("abcd", 12) // 12 blocks of 4
+	ops := []crashOp{createOp(mRoot, "f", mNew), writeOp(mNew, 0, data), fsyncOp(mRoot)}
+	count := func(m crashModel) int {
+		n := 0
+		_, err := crashEnumerate(m, modelFS(nil), ops, func(point int, s *crashFS) {
+			if point != len(ops) {
+				return
+			}
+			n++
+			got := s.Files[s.lookup("f")]
+			for off := 0; off < len(got); off += 4 {
+				if b := string(got[off:min(off+4, len(got))]); b != "abcd" && b != "\x00\x00\x00\x00" {
+					t.Fatalf("block at %d is %q: neither written nor absent", off, b)
+				}
+			}
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	m := smallBlocks
+	m.MaxSubsetBlocks = 4
+	without := count(m)
+	m.RandomSubsets = 20
+	if with := count(m); with <= without {
+		t.Errorf("%d states with random subsets, %d without: none added", with, without)
+	}
+}

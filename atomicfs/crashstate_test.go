@@ -3,6 +3,7 @@ package atomicfs
 import (
 	"fmt"
 	"maps"
+	"math/rand/v2"
 	"slices"
 	"strings"
 )
@@ -190,8 +191,10 @@ type crashModel struct {
 	// BlockSize is the unit in which un-fsynced data persists or not.
 	BlockSize int
 	// MaxSubsetBlocks is the most un-fsynced blocks of one file for which every subset is tried;
-	// above it, the prefixes (in write order) and the "all but one" subsets are.
+	// above it, the prefixes (in write order), the "all but one" subsets and RandomSubsets
+	// random subsets (the same ones in every run) are.
 	MaxSubsetBlocks int
+	RandomSubsets   int
 	// MaxDirOps is the most un-fsynced entry operations of one directory the model accepts (every
 	// subset is tried); a trace with more is an error, not a silently partial check.
 	MaxDirOps int
@@ -406,6 +409,16 @@ func (r *crashReplay) fileVersions(f crashObj) [][]byte {
 		}
 		for hole := range len(blocks) - 1 { // all but the last is a prefix already
 			subsets = append(subsets, slices.Delete(slices.Clone(all), hole, hole+1))
+		}
+		rnd := rand.New(rand.NewPCG(uint64(f), uint64(len(blocks))))
+		for range r.m.RandomSubsets {
+			var s []int
+			for i := range blocks {
+				if rnd.IntN(2) == 1 {
+					s = append(s, i)
+				}
+			}
+			subsets = append(subsets, s)
 		}
 	}
 	seen := map[string]bool{}
