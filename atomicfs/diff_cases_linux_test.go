@@ -1,6 +1,7 @@
 package atomicfs
 
 import (
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -587,6 +588,72 @@ func diffCases() []diffCase {
 			documented: func(want *diffOutcome) {
 				want.result = diffResult{Failed: true, Errno: int(syscall.EPERM)}
 				keepEntry(want, "d/t.json", func(e *diffEntry) { e.Data = quoted(old) })
+			},
+		},
+		{
+			name:   "new file, perm 0777 under umask 022",
+			setup:  func(t *testing.T, b *diffTree) { b.dir("d", 0o755, byRoot) },
+			target: "d/new.json",
+			perm:   0o777,
+		},
+		{
+			name: "setgid file, written by a member of its group",
+			setup: func(t *testing.T, b *diffTree) {
+				b.dir("shared", 0o775, owner{0, projGID})
+				b.file("shared/tool", old, 0o775|fs.ModeSetuid|fs.ModeSetgid, owner{aliceUID, projGID})
+			},
+			target:  "shared/tool",
+			as:      asBob,
+			differs: "The owner, when the writer is not root",
+			documented: func(want *diffOutcome) {
+				keepEntry(want, "shared/tool", func(e *diffEntry) { e.Owner = fmt.Sprintf("%d:%d", bobUID, projGID) })
+			},
+		},
+		{
+			// Without group execute, setgid marks mandatory locking: a write by a member of the
+			// group keeps it.
+			name: "setgid without group execute, written by its owner",
+			setup: func(t *testing.T, b *diffTree) {
+				b.dir("mine", 0o755, byAlice)
+				b.file("mine/t.json", old, 0o664|fs.ModeSetgid, byAlice)
+			},
+			target: "mine/t.json",
+			as:     asAlice,
+		},
+		{
+			name: "link to a directory",
+			setup: func(t *testing.T, b *diffTree) {
+				b.dir("d", 0o755, byRoot)
+				b.symlink("d", "l.json", byRoot)
+			},
+			target: "l.json",
+		},
+		{
+			name: "link with .. in a directory reached through a link",
+			setup: func(t *testing.T, b *diffTree) {
+				b.dir("real", 0o755, byRoot)
+				b.dir("real/sub", 0o755, byRoot)
+				b.file("real/t.json", old, 0o644, byRoot)
+				b.symlink("real/sub", "linkdir", byRoot)
+				b.symlink("../t.json", "real/sub/l.json", byRoot)
+			},
+			target: "linkdir/l.json",
+		},
+		{
+			name: "file system with room for one copy of the file",
+			setup: func(t *testing.T, b *diffTree) {
+				b.dir("fs", 0o755, byRoot)
+				b.mount("tmpfs", "fs", "tmpfs", 0, "size=64k,mode=0755")
+				b.file("fs/t.json", strings.Repeat("o", 40<<10), 0o644, byRoot)
+			},
+			target:  "fs/t.json",
+			data:    func() (string, error) { return strings.Repeat("n", 40<<10), nil },
+			differs: "A file system with room for one copy of the file",
+			documented: func(want *diffOutcome) {
+				want.result = diffResult{Failed: true, Errno: int(syscall.ENOSPC)}
+				keepEntry(want, "fs/t.json", func(e *diffEntry) {
+					e.Data = fmt.Sprintf("%d bytes, sha256 %x", 40<<10, sha256.Sum256([]byte(strings.Repeat("o", 40<<10))))
+				})
 			},
 		},
 	}
