@@ -1,6 +1,7 @@
 package publisher
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -9,6 +10,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/atomicjson/atomicjson/atomicfs"
 )
 
 // indexVersion is the content index format version; a file with another version is not an index
@@ -134,4 +137,32 @@ func (idx *Index) remove(slug string) bool {
 		idx.Posts = slices.Delete(idx.Posts, i, i+1)
 	}
 	return ok
+}
+
+// updateIndex runs fn on the content index under its lock. fn gets the index (empty if the file
+// is missing, which existed reports) and changes it in place, or returns atomicfs.SkipWrite to
+// leave the file as it is. A content index that does not decode is an error wrapping
+// ErrIndexCorrupt; fn is not called.
+func (s *Store) updateIndex(ctx context.Context, rec *lockRecorder, fn func(idx *Index, existed bool) error) error {
+	err := updateJSON(s, ctx, rec, IndexFile, func(idx *Index) error {
+		existed := idx.Version != 0 // a file that exists decoded with its version checked
+		if !existed {
+			*idx = newIndex()
+		}
+		return fn(idx, existed)
+	})
+	if isDecodeError(err) && !errors.Is(err, ErrIndexCorrupt) {
+		err = fmt.Errorf("%w: %w", ErrIndexCorrupt, err)
+	}
+	return err
+}
+
+// backupIndex writes the index as it was before an update to BackupFile. Callers only pass an
+// index that decoded, so a corrupt index never replaces a good backup.
+func (s *Store) backupIndex(old Index) error {
+	err := atomicfs.WriteJSON(s.abs(BackupFile), &old, filePerm, jsonIndent, atomicfs.WithMkdirAll(dirPerm))
+	if err != nil {
+		return &fileError{Path: BackupFile, Step: "write", Err: err}
+	}
+	return nil
 }

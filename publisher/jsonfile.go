@@ -17,8 +17,9 @@ const (
 // jsonIndent is the atomicfs option that writes the root's JSON layout.
 var jsonIndent = atomicfs.WithIndent(indentPrefix, indentUnit)
 
-// encodeJSON renders v as atomicfs.WriteJSON with jsonIndent does. Only Repair needs it, for the
-// system files it rewrites from their raw bytes under its locks (a corrupt file cannot go through
+// encodeJSON renders v as atomicfs.WriteJSON with jsonIndent does, for the bytes that must be known
+// before they are written: a post's (hashed into its index entry), and the system files the
+// recovery paths write from raw bytes under their locks (a corrupt file cannot go through
 // UpdateJSON, which refuses to decode it).
 func encodeJSON(v any) ([]byte, error) {
 	var buf bytes.Buffer

@@ -1,6 +1,7 @@
 package publisher
 
 import (
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -45,4 +46,10 @@ func slugFromPostName(base string) (string, bool) {
 		return "", false
 	}
 	return strings.TrimSuffix(base, ".json"), true
+}
+
+// exists reports whether the root holds rel (as anything at all).
+func (s *Store) exists(rel string) bool {
+	_, err := os.Lstat(s.abs(rel))
+	return err == nil
 }

@@ -1,8 +1,6 @@
 package publisher
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"regexp"
 	"slices"
@@ -146,15 +144,7 @@ func (p Post) normalized() Post {
 // encodePost renders a post file exactly as atomicfs.WriteJSON with jsonIndent would. A post is
 // encoded once, by this function: the index records the SHA-256 of these bytes, so the bytes that
 // are hashed, measured against the size limit and written must be one and the same.
-func encodePost(sp StoredPost) ([]byte, error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetIndent(indentPrefix, indentUnit)
-	if err := enc.Encode(sp); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
-}
+func encodePost(sp StoredPost) ([]byte, error) { return encodeJSON(sp) }
 
 // decodeStoredPost parses a post file named for slug. Any defect (bad JSON, a failed validation, a
 // slug that differs from the file name, missing times) makes the file corrupt. The size limit is

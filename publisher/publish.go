@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"time"
 
 	"github.com/atomicjson/atomicjson/atomicfs"
@@ -164,43 +163,4 @@ func (s *Store) writePost(ctx context.Context, rec *lockRecorder, p Post) (Resul
 		return Result{}, err
 	}
 	return res, nil
-}
-
-// updateIndex runs fn on the content index under its lock. fn gets the index (empty if the file
-// is missing, which existed reports) and changes it in place, or returns atomicfs.SkipWrite to
-// leave the file as it is. A content index that does not decode is an error wrapping
-// ErrIndexCorrupt; fn is not called.
-func (s *Store) updateIndex(ctx context.Context, rec *lockRecorder, fn func(idx *Index, existed bool) error) error {
-	err := updateJSON(s, ctx, rec, IndexFile, func(idx *Index) error {
-		existed := idx.Version != 0 // a file that exists decoded with its version checked
-		if !existed {
-			*idx = newIndex()
-		}
-		return fn(idx, existed)
-	})
-	if isDecodeError(err) && !errors.Is(err, ErrIndexCorrupt) {
-		err = fmt.Errorf("%w: %w", ErrIndexCorrupt, err)
-	}
-	return err
-}
-
-// backupIndex writes the index as it was before an update to BackupFile. Callers only pass an
-// index that decoded, so a corrupt index never replaces a good backup.
-func (s *Store) backupIndex(old Index) error {
-	err := atomicfs.WriteJSON(s.abs(BackupFile), &old, filePerm, jsonIndent, atomicfs.WithMkdirAll(dirPerm))
-	if err != nil {
-		return &fileError{Path: BackupFile, Step: "write", Err: err}
-	}
-	return nil
-}
-
-// readPost reads and decodes the post file of slug. A missing file is fs.ErrNotExist; a file that
-// does not decode or validate is a *ValidationError.
-func (s *Store) readPost(slug string) (StoredPost, []byte, error) {
-	data, err := os.ReadFile(s.abs(PostPath(slug)))
-	if err != nil {
-		return StoredPost{}, nil, err
-	}
-	sp, err := decodeStoredPost(data, slug)
-	return sp, data, err
 }

@@ -3,6 +3,7 @@ package publisher
 import (
 	"errors"
 	"io/fs"
+	"os"
 )
 
 // Get returns the published post with the given slug, or an error with CodeNotFound.
@@ -31,4 +32,15 @@ func (s *Store) List() ([]Entry, error) {
 		return nil, wrap("list", "", err)
 	}
 	return idx.Posts, nil
+}
+
+// readPost reads and decodes the post file of slug. A missing file is fs.ErrNotExist; a file that
+// does not decode or validate is a *ValidationError.
+func (s *Store) readPost(slug string) (StoredPost, []byte, error) {
+	data, err := os.ReadFile(s.abs(PostPath(slug)))
+	if err != nil {
+		return StoredPost{}, nil, err
+	}
+	sp, err := decodeStoredPost(data, slug)
+	return sp, data, err
 }

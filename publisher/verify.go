@@ -84,12 +84,6 @@ func (s *Store) Verify(ctx context.Context) (*Report, error) {
 	}
 }
 
-// exists reports whether the root holds rel (as anything at all).
-func (s *Store) exists(rel string) bool {
-	_, err := os.Lstat(s.abs(rel))
-	return err == nil
-}
-
 // check computes the Verify report from the system files cur, read under the shared locks its
 // caller holds, and the rest of the root.
 func (s *Store) check(cur systemFiles) (*Report, error) {
