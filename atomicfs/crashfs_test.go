@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"syscall"
 	"testing"
@@ -284,4 +285,38 @@ func crashScenarioNamed(name string) crashScenario {
 func withWrite(sc crashScenario, write func(string, []byte) error) crashScenario {
 	sc.write = write
 	return sc
+}
+
+// crashSeamFuncs says, for every function of the fault seam, whether the recorder records it
+// (it can change what a power cut leaves) or passes it through (it cannot).
+var crashSeamFuncs = map[string]bool{
+	"openFile": true, "mkdir": true, "remove": true, "write": true, "sync": true, "rename": true, "syncDir": true,
+	"openDir": false, "readAt": false,
+}
+
+// TestCrashRecorderCoversTheSeam fails when the seam gains a function the recorder has not been
+// taught about: a new way to change files that the crash-state model would silently not see.
+func TestCrashRecorderCoversTheSeam(t *testing.T) {
+	typ := reflect.TypeFor[fileOps]()
+	for i := range typ.NumField() {
+		name := typ.Field(i).Name
+		if _, ok := crashSeamFuncs[name]; !ok {
+			t.Errorf("the seam's %s is new to the crash-state recorder: record it in crashRecorder.wrap (if it can change what a power cut leaves) and list it in crashSeamFuncs", name)
+		}
+	}
+	if typ.NumField() != len(crashSeamFuncs) {
+		t.Errorf("crashSeamFuncs lists %d functions, the seam has %d", len(crashSeamFuncs), typ.NumField())
+	}
+	// The recorded ones are replaced by wrap, the others are not.
+	o := ops
+	before := reflect.ValueOf(o)
+	(&crashRecorder{}).wrap(&o)
+	after := reflect.ValueOf(o)
+	for i := range typ.NumField() {
+		name := typ.Field(i).Name
+		wrapped := before.Field(i).Pointer() != after.Field(i).Pointer()
+		if recorded, ok := crashSeamFuncs[name]; ok && wrapped != recorded {
+			t.Errorf("seam function %s: wrapped by the recorder %v, listed as recorded %v", name, wrapped, recorded)
+		}
+	}
 }
