@@ -32,9 +32,16 @@ type fixPlan struct {
 // whole.
 type fileFacts struct {
 	uses   map[*types.PkgName][]token.Pos // references to each imported package
+	refs   []pkgRef                       // all of them, in source order
 	idents map[string]bool                // every identifier spelled in the file
 	plans  []*fixPlan                     // the fixes of the file's reported findings
 	fix    *analysis.SuggestedFix         // the file's fix, once computed; nil edits: none
+}
+
+// pkgRef is a reference to an imported package.
+type pkgRef struct {
+	pos token.Pos
+	pn  *types.PkgName
 }
 
 // planFix plans the rewrite of a reported sink call, or returns nil when no
@@ -252,6 +259,7 @@ func (c *checker) factsOf(file *ast.File) *fileFacts {
 			ff.idents[id.Name] = true
 			if pn, ok := c.pass.TypesInfo.Uses[id].(*types.PkgName); ok {
 				ff.uses[pn] = append(ff.uses[pn], id.Pos())
+				ff.refs = append(ff.refs, pkgRef{id.Pos(), pn})
 			}
 		}
 		return true
@@ -285,7 +293,9 @@ func (c *checker) suggestedFix(p *fixPlan, ff *fileFacts) (analysis.SuggestedFix
 		msg += fmt.Sprintf(", and the file's %d other fixable writes with it", n)
 	}
 	msg += fmt.Sprintf(" (a module that does not require %s yet needs: go get %s)", c.helperModule(), c.helperModule())
-	return analysis.SuggestedFix{Message: msg, TextEdits: slices.Clone(ff.fix.TextEdits)}, true
+	// The edits are shared, not copied: a file's findings would otherwise
+	// cost memory quadratic in their number. Drivers only read them.
+	return analysis.SuggestedFix{Message: msg, TextEdits: ff.fix.TextEdits}, true
 }
 
 // helperModule is what go get needs for the helper: this module for the
@@ -315,11 +325,10 @@ func (c *checker) fileEdits(file *ast.File, ff *fileFacts) []analysis.TextEdit {
 	gone := map[*types.PkgName]int{}
 	for _, p := range ff.plans {
 		edits = append(edits, analysis.TextEdit{Pos: p.pos, End: p.end, NewText: []byte(p.text(name))})
-		for pn, uses := range ff.uses {
-			for _, at := range uses {
-				if p.pos <= at && at < p.end && !inAny(p.keep, at) {
-					gone[pn]++
-				}
+		i, _ := slices.BinarySearchFunc(ff.refs, p.pos, func(r pkgRef, pos token.Pos) int { return int(r.pos) - int(pos) })
+		for ; i < len(ff.refs) && ff.refs[i].pos < p.end; i++ {
+			if !inAny(p.keep, ff.refs[i].pos) {
+				gone[ff.refs[i].pn]++
 			}
 		}
 	}

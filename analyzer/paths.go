@@ -23,6 +23,9 @@ type tail struct {
 const (
 	maxDepth = 8  // how far a value is followed back
 	maxTails = 16 // how many alternative values are kept
+	// maxTailLen is how much of the end of a value is kept, more than any
+	// extension check needs.
+	maxTailLen = 512
 )
 
 // tails returns the known tails of the string expression e in unit u: one
@@ -344,7 +347,13 @@ func concat(xs, ys []tail) []tail {
 			out = appendTails(out, tail{s: y.s, param: -1})
 		}
 		for _, x := range xs {
-			out = appendTails(out, tail{s: x.s + y.s, whole: x.whole, param: x.param, lit: x.lit})
+			t := tail{s: x.s + y.s, whole: x.whole, param: x.param, lit: x.lit}
+			if len(t.s) > maxTailLen {
+				// Only the end of a path says what it is; a value built by
+				// thousands of appends would cost quadratic copying.
+				t = tail{s: t.s[len(t.s)-maxTailLen:], param: -1}
+			}
+			out = appendTails(out, t)
 		}
 	}
 	return out

@@ -3,6 +3,7 @@ package analyzer
 import (
 	"go/token"
 	"go/types"
+	"sort"
 )
 
 // reaching returns the assignments of v that can reach a read of v at pos,
@@ -14,49 +15,106 @@ import (
 // and assignments after pos only when a loop holds both (a back edge) or
 // the read is in a function literal that may run after them.
 // Jumps (goto) are ignored.
+//
+// The cost is logarithmic in the size of the function plus the number of
+// assignments looked at, which are those returned and the few that hold
+// the read: the assignments of a variable are in source order, and loops
+// and function literals nest, so each question is a binary search.
 func (u *unit) reaching(v types.Object, pos token.Pos) ([]rhs, bool) {
 	all := u.assigns[v]
-	var dom token.Pos
-	for _, r := range all {
-		if r.end <= pos && r.block[0] <= pos && pos < r.block[1] && r.pos > dom {
-			dom = r.pos
+	ix := u.reachIndex()
+	// Assignments before k start before the read.
+	k := sort.Search(len(all), func(i int) bool { return all[i].pos >= pos })
+	dom := -1
+	for i := k - 1; i >= 0; i-- {
+		if r := all[i]; r.end <= pos && r.block[0] <= pos && pos < r.block[1] {
+			dom = i
+			break
 		}
 	}
-	out := all[:0:0]
-	for _, r := range all {
-		switch {
-		case r.end <= pos:
-			if r.pos >= dom {
-				out = append(out, r)
-			}
-		case r.pos > pos:
-			if u.inOneLoop(pos, r.pos) || u.inLitWithout(pos, r.pos) {
-				out = append(out, r)
-			}
+	var out []rhs
+	for i := max(dom, 0); i < k; i++ {
+		if all[i].end <= pos {
+			out = append(out, all[i])
 		}
 		// Otherwise the statement holds the read, as in x = x + "a", and
 		// its own result is not what is read.
 	}
-	return out, dom == token.NoPos
+	// Assignments after the read reach it through the outermost loop that
+	// holds the read, up to the loop's end, and from outside the innermost
+	// function literal that holds it, from the literal's end on.
+	after := sort.Search(len(all), func(i int) bool { return all[i].pos > pos })
+	loopTo, litFrom := after, len(all)
+	if l := ix.loops.outermost(pos); l >= 0 {
+		end := ix.loops.spans[l][1]
+		loopTo = sort.Search(len(all), func(i int) bool { return all[i].pos >= end })
+	}
+	if l := ix.lits.innermost(pos); l >= 0 {
+		end := ix.lits.spans[l][1]
+		litFrom = sort.Search(len(all), func(i int) bool { return all[i].pos >= end })
+	}
+	out = append(out, all[after:loopTo]...)
+	out = append(out, all[max(litFrom, loopTo):]...)
+	return out, dom < 0
 }
 
-// inOneLoop reports whether a loop of u holds both a and b.
-func (u *unit) inOneLoop(a, b token.Pos) bool {
-	for _, l := range u.loops {
-		if l[0] <= a && a < l[1] && l[0] <= b && b < l[1] {
-			return true
-		}
-	}
-	return false
+// reachIndex is what reaching needs to answer each question by binary
+// search: the loops and the function literals of a unit as forests of
+// nested extents.
+type reachIndex struct {
+	loops, lits nesting
 }
 
-// inLitWithout reports whether the read at pos lies in a function literal
-// that does not hold the assignment at def: the closure may run later.
-func (u *unit) inLitWithout(pos, def token.Pos) bool {
-	for _, l := range u.lits {
-		if l[0] <= pos && pos < l[1] && (def < l[0] || def >= l[1]) {
-			return true
-		}
+// reachIndex returns the unit's index, building it on first use.
+func (u *unit) reachIndex() *reachIndex {
+	if u.reach == nil {
+		u.reach = &reachIndex{loops: newNesting(u.loops), lits: newNesting(u.lits)}
 	}
-	return false
+	return u.reach
+}
+
+// nesting holds extents that nest or are disjoint (the syntax tree's), in
+// order of their starts, with the index of each one's closest enclosing
+// extent.
+type nesting struct {
+	spans  [][2]token.Pos
+	parent []int // -1 for an outermost extent
+}
+
+// newNesting indexes spans, which are in order of their starts.
+func newNesting(spans [][2]token.Pos) nesting {
+	n := nesting{spans: spans, parent: make([]int, len(spans))}
+	var stack []int
+	for i, s := range spans {
+		for len(stack) > 0 && spans[stack[len(stack)-1]][1] <= s[0] {
+			stack = stack[:len(stack)-1]
+		}
+		n.parent[i] = -1
+		if len(stack) > 0 {
+			n.parent[i] = stack[len(stack)-1]
+		}
+		stack = append(stack, i)
+	}
+	return n
+}
+
+// innermost returns the index of the smallest extent holding pos, or -1.
+func (n nesting) innermost(pos token.Pos) int {
+	// The last extent starting at or before pos, then outwards until one
+	// holds pos: an extent that does not hold pos ended before it, and so
+	// did everything it holds.
+	i := sort.Search(len(n.spans), func(i int) bool { return n.spans[i][0] > pos }) - 1
+	for i >= 0 && !(n.spans[i][0] <= pos && pos < n.spans[i][1]) {
+		i = n.parent[i]
+	}
+	return i
+}
+
+// outermost returns the index of the largest extent holding pos, or -1.
+func (n nesting) outermost(pos token.Pos) int {
+	i := n.innermost(pos)
+	for i >= 0 && n.parent[i] >= 0 {
+		i = n.parent[i]
+	}
+	return i
 }

@@ -25,6 +25,7 @@ type unit struct {
 	calls   []*ast.CallExpr                  // every call, in source order
 	loops   [][2]token.Pos                   // the extent of every for and range statement
 	lits    [][2]token.Pos                   // the extent of every function literal
+	reach   *reachIndex                      // loops and lits indexed for reaching, on first use
 	dest    map[*ast.CallExpr]types.Object   // the variable receiving a call's (first) result
 	methods map[types.Object][]*ast.CallExpr // method calls on a variable, e.g. f.Sync()
 
