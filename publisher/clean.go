@@ -11,7 +11,9 @@ import (
 
 // CleanTemps removes the temp files interrupted writes left under the root that are older than
 // olderThan, and returns their root-relative paths. It holds all the store's locks, so the temp
-// file of a write in progress in another process is never removed.
+// file of a write in progress in another process is never removed. To hold them together it first
+// gives a missing topic index or metrics file its empty content (see Repair); a root without a
+// system directory is cleaned without locks, and gets none.
 func (s *Store) CleanTemps(ctx context.Context, olderThan time.Duration) ([]string, error) {
 	var removed []string
 	var err error

@@ -40,7 +40,10 @@ func (r *RepairReport) OK() bool { return len(r.Remaining) == 0 }
 // adds missing topic records; and resets a corrupt metrics file. Every change is reported.
 // Nothing valid is deleted: whatever is replaced is kept in the quarantine directory. Remaining
 // lists what Verify still finds afterwards, if anything: what Repair could not fix, with the
-// reason in each Problem. A root that Verify finds consistent is not written to at all.
+// reason in each Problem. A root that Verify finds consistent is not written to at all; otherwise a
+// missing topic index or metrics file is first created empty, so that the locks of all system
+// files can be held together (a missing file's lock is its directory's, and one process cannot
+// hold that twice).
 func (s *Store) Repair(ctx context.Context) (*RepairReport, error) {
 	rep := &RepairReport{}
 	before, err := s.Verify(ctx)

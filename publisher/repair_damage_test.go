@@ -186,7 +186,7 @@ func TestRepairRandomDamage(t *testing.T) {
 		if err != nil || !v.OK() {
 			t.Fatalf("round %d after %q: Verify after Repair: %v %v", round, did, err, v)
 		}
-		if _, err := allJSONParses(st.Root()); err != nil {
+		if err := allJSONParses(st.Root()); err != nil {
 			t.Fatalf("round %d after %q: %v", round, did, err)
 		}
 		entries, err := st.List()

@@ -114,7 +114,7 @@ func TestKillTorture(t *testing.T) {
 			}
 		}
 
-		if _, err := allJSONParses(root); err != nil {
+		if err := allJSONParses(root); err != nil {
 			t.Fatalf("cycle %d: after SIGKILL: %v", cycle, err)
 		}
 		rep, err := st.Repair(ctx)

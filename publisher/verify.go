@@ -58,8 +58,9 @@ func (r *Report) OK() bool { return len(r.Problems) == 0 }
 // all system files while it looks (see the package doc), so it never reports a state that is only
 // an operation in flight, and whatever it reports no operation in flight can explain. Verify
 // writes nothing, not even its lock statistics, and needs only read access: it checks a root on a
-// read-only mount, or for a user who may not write it, completely. A failed invariant is a Problem
-// in the report, not an error.
+// read-only mount, or for a user who may not write it, completely (on Windows, where locks are
+// sidecar files, atomicfs.View creates a missing one). A failed invariant is a Problem in the
+// report, not an error.
 func (s *Store) Verify(ctx context.Context) (*Report, error) {
 	if _, err := os.Stat(s.root); err != nil {
 		return nil, wrap("verify", "", fmt.Errorf("content root: %w", err))
