@@ -227,6 +227,14 @@ func diffCases() []diffCase {
 			target: "t.json",
 		},
 		{
+			name: "inode flags +s +u +S +c +t kept",
+			setup: func(t *testing.T, b *diffTree) {
+				b.file("t.json", old, 0o644, byRoot)
+				setInodeFlags(t, b.path("t.json"), flagSecureRm|flagUndelete|flagSync|flagCompress|flagNoTail)
+			},
+			target: "t.json",
+		},
+		{
 			name:   "immutable file refused",
 			setup:  func(t *testing.T, b *diffTree) { lockedFile(t, b, flagImmutable) },
 			target: "t.json",

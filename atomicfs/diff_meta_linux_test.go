@@ -144,6 +144,8 @@ const (
 	flagAppend      = 0x00000020 // +a
 	flagNoDump      = 0x00000040 // +d
 	flagNoAtime     = 0x00000080 // +A
+	flagNoCompress  = 0x00000400 // +m
+	flagNoTail      = 0x00008000 // +t
 	flagDirSync     = 0x00010000 // +D
 	flagTopDir      = 0x00020000 // +T
 	flagUserVisible = 0x0003DFFF // FS_FL_USER_VISIBLE: what lsattr shows; the rest is bookkeeping
@@ -188,7 +190,8 @@ func flagsText(flags uint32) string {
 		flag uint32
 		c    byte
 	}{{flagSecureRm, 's'}, {flagUndelete, 'u'}, {flagCompress, 'c'}, {flagSync, 'S'}, {flagImmutable, 'i'},
-		{flagAppend, 'a'}, {flagNoDump, 'd'}, {flagNoAtime, 'A'}, {flagDirSync, 'D'}, {flagTopDir, 'T'}}
+		{flagAppend, 'a'}, {flagNoDump, 'd'}, {flagNoAtime, 'A'}, {flagNoCompress, 'm'}, {flagNoTail, 't'},
+		{flagDirSync, 'D'}, {flagTopDir, 'T'}}
 	var b []byte
 	for _, n := range names {
 		if flags&n.flag != 0 {
