@@ -16,7 +16,8 @@ import (
 // may leave:
 //
 //   - the data written to a file since its last fsync is lost, kept, or kept in part: any subset
-//     of its blocks (prefixes and single holes once there are too many blocks for all subsets),
+//     of its blocks (once there are too many blocks for all subsets: the prefixes, the single
+//     holes and a fixed sample of random subsets),
 //     with the file's size either what the kept blocks reach or the size at the cut (the size
 //     made durable ahead of the data, the rest reading as zeros);
 //   - the entry operations made in a directory since its last fsync (create, mkdir, rename,
@@ -26,11 +27,14 @@ import (
 //
 // A rename within one directory is atomic (both its entries or neither); a rename between two
 // directories is two independent halves, one in each directory, each durable with an fsync of
-// its own directory. Files and directories are the model's objects, numbered by the recorder: an
-// object is what an inode is, so that a name that is replaced or removed and made again is a new
-// object.
+// its own directory. Files, directories and symbolic links are the model's objects, numbered by
+// the recorder: an object is what an inode is, so that a name that is replaced or removed and made
+// again is a new object. What is not modeled: metadata (mode, owner, xattrs: made durable with
+// the file's fsync, and not what the checks are about), hard links, a directory's own fsync of a
+// search-only descriptor (syncfs), and sizes made durable ahead of data at other sizes than the
+// last.
 
-// crashObj names a file or directory of the model; 0 names none.
+// crashObj names a file, directory or link of the model; 0 names none.
 type crashObj int
 
 // crashOpKind is the kind of a traced operation.
