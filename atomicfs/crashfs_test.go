@@ -83,6 +83,7 @@ func updateCall(old []byte, opts ...Option) func(string, []byte) error {
 var crashScenarios = []crashScenario{
 	{name: "WriteFile new", target: "data.json", new: crashDoc("new", 3000), write: writeFileCall()},
 	{name: "WriteFile existing", target: "data.json", old: crashDoc("old", 1000), new: crashDoc("new", 3000), write: writeFileCall()},
+	{name: "WriteFile WithoutVerify", target: "data.json", old: crashDoc("old", 1000), new: crashDoc("new", 3000), write: writeFileCall(WithoutVerify())},
 	{name: "WriteFile shorter", target: "data.json", old: crashDoc("old", 3000), new: crashDoc("new", 700), write: writeFileCall()},
 	{name: "Create/Commit small", target: "data.json", old: crashDoc("old", 1000), new: crashDoc("new", 2500), write: createCommitCall(100)},
 	// Larger than a File's buffer, so that it reaches the temp file in several writes.
