@@ -38,6 +38,11 @@ func TestFixes(t *testing.T) {
 	analysistest.RunWithSuggestedFixes(t, testdata(), analyzer.Analyzer, "fixes")
 }
 
+// TestSyncFix checks the fix that inserts a temp file's missing Sync.
+func TestSyncFix(t *testing.T) {
+	analysistest.RunWithSuggestedFixes(t, testdata(), analyzer.Analyzer, "syncfix")
+}
+
 func TestCustomHelper(t *testing.T) {
 	a := analyzer.New(analyzer.Config{Helper: "example.com/safeio"})
 	analysistest.RunWithSuggestedFixes(t, testdata(), a, "customhelper", "example.com/safeio")

@@ -22,7 +22,7 @@ func TestGoldenFilesCompile(t *testing.T) {
 	src := filepath.Join(testdata(), "src")
 	gopath := t.TempDir()
 	var pkgs []string
-	for _, pkg := range []string{"fixes", "customhelper"} {
+	for _, pkg := range []string{"fixes", "customhelper", "syncfix"} {
 		matches, err := filepath.Glob(filepath.Join(src, pkg, "*.go"))
 		if err != nil || len(matches) == 0 {
 			t.Fatalf("no Go files in %s: %v", pkg, err)

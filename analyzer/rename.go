@@ -147,6 +147,10 @@ func (c *checker) checkRename(u *unit, r renameCall) bool {
 		msg += fmt.Sprintf("; the temp name %s is fixed", c.describeExpr(c.resolve(u, src, 0)))
 	}
 	c.addDiag(u, r.call, msg, nil)
+	if fix, ok := c.syncFix(u, write, r); ok {
+		d := &u.diags[len(u.diags)-1]
+		d.fixes = append(d.fixes, fix)
+	}
 	return false
 }
 

@@ -37,8 +37,9 @@ type declRef struct {
 
 // diag is a finding waiting to be reported.
 type diag struct {
-	d   analysis.Diagnostic
-	fix *fixPlan
+	d     analysis.Diagnostic
+	fix   *fixPlan                // a rewrite onto the helper package (fixes.go)
+	fixes []analysis.SuggestedFix // fixes of their own, such as a missing Sync (syncfix.go)
 }
 
 func (c *config) run(pass *analysis.Pass) (any, error) {
@@ -227,6 +228,9 @@ func (c *checker) emit(d diag, files map[*ast.File]*fileFacts) {
 		if fix, ok := c.suggestedFix(d.fix, ff); ok {
 			d.d.SuggestedFixes = []analysis.SuggestedFix{fix}
 		}
+	}
+	if !c.generatedByCgo(d.d.Pos) {
+		d.d.SuggestedFixes = append(d.d.SuggestedFixes, d.fixes...)
 	}
 	c.pass.Report(d.d)
 }
