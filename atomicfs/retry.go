@@ -14,7 +14,9 @@ import (
 // indexer, a backup agent) has open without FILE_SHARE_DELETE fails with a sharing violation or
 // access denied until that process closes it. Go's own build tool retries such errors the same
 // way (cmd/go/internal/robustio): a randomized backoff starting at one millisecond, until about
-// two seconds have passed. On Unix no error is transient and every operation runs once.
+// two seconds have passed. The write path retries its rename and the removal of a discarded temp
+// file (which a scanner may hold open just as well). On Unix no error is transient and every
+// operation runs once.
 type retryPolicy struct {
 	limit     time.Duration // no retry starts later than this after the first failure
 	transient func(error) bool

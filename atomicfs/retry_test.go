@@ -238,3 +238,33 @@ func createAndCommit(name string, data []byte) error {
 	}
 	return f.Commit()
 }
+
+// TestRetryTempRemoval: a discarded temp file whose removal is refused a few times with a
+// transient error (on Windows, a scanner holding it open) is removed once the refusals stop, so a
+// failed write leaves no temp file behind.
+func TestRetryTempRemoval(t *testing.T) {
+	dir := t.TempDir()
+	target := filepath.Join(dir, "state.json")
+	writeRaw(t, target, []byte("old"), 0o644)
+	c := withRetries(t, syscall.EBUSY)
+	removes := 0
+	withOps(t, func(o *fileOps) {
+		remove := o.remove
+		o.sync = func(f *os.File) error { return &fs.PathError{Op: "sync", Path: f.Name(), Err: syscall.EIO} }
+		o.remove = func(d *directory, name string) error {
+			removes++
+			if removes <= 3 {
+				return &fs.PathError{Op: "remove", Path: name, Err: syscall.EBUSY}
+			}
+			return remove(d, name)
+		}
+	})
+	if err := WriteFile(target, []byte("new"), 0o644); !errors.Is(err, syscall.EIO) {
+		t.Fatalf("got %v, want the fsync's EIO", err)
+	}
+	if removes != 4 || len(c.sleeps) != 3 {
+		t.Errorf("remove called %d times with %d waits, want 4 and 3", removes, len(c.sleeps))
+	}
+	wantContent(t, target, []byte("old"))
+	wantNoTemps(t, dir)
+}

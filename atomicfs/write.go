@@ -206,7 +206,7 @@ func (p *pending) syncAndVerify(verify func(*os.File) error) (syncErr, verifyErr
 // discard closes and removes the temp file and releases the target.
 func (p *pending) discard() error {
 	p.f.Close()
-	err := ops.remove(p.t.dir, p.tmp)
+	err := retries.do(func() error { return ops.remove(p.t.dir, p.tmp) })
 	p.t.close()
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return fail("remove temp file of", p.name, p.tmpPath(), err)
