@@ -163,6 +163,20 @@ func diffCases() []diffCase {
 			},
 		},
 		{
+			name: "owner and group not kept by a user, setgid directory",
+			setup: func(t *testing.T, b *diffTree) {
+				b.dir("shared", 0o777|fs.ModeSetgid, owner{0, projGID})
+				b.file("shared/t.json", old, 0o666, byAlice)
+			},
+			target:  "shared/t.json",
+			as:      asBob,
+			differs: "The owner, when the writer is not root",
+			documented: func(want *diffOutcome) {
+				// The group a new file gets there: the directory's.
+				keepEntry(want, "shared/t.json", func(e *diffEntry) { e.Owner = fmt.Sprintf("%d:%d", bobUID, projGID) })
+			},
+		},
+		{
 			name:   "ACL kept, written by root",
 			setup:  aclTree,
 			target: "shared/t.json",
