@@ -176,10 +176,11 @@
 // directories.
 //
 // On Windows (built and vetted, but not run by this repository's tests, whose CI is Linux) an
-// existing file is replaced with ReplaceFileW, which gives the new file the old one's DACL and
-// other security information, attributes (hidden, system, compressed, encrypted...), creation
-// time, short name, object ID and the named streams the new file lacks; a failure to carry them
-// over is an error. The old file passes through a backup name, so that no failure of
+// existing file is replaced with ReplaceFileW, which gives the new file what its documentation
+// lists — the old file's DACL, security resource attributes, creation time, short name, object
+// ID, encryption, compression and the named streams the new file lacks — and merges its file
+// attributes (hidden, system...); a failure to carry them over is an error. The owner is not
+// among them: the new file belongs to the writer, where os.WriteFile keeps the owner. The old file passes through a backup name, so that no failure of
 // ReplaceFileW can leave the target missing. ReplaceFileW does not write through: the replaced
 // file is then flushed (FlushFileBuffers), which on NTFS also commits the journal holding the
 // replacement; if that flush fails, the error matches ErrDirSync. A new file is created with

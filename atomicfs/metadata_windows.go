@@ -16,8 +16,8 @@ import (
 // the two files share, as the target's do. The rename (ReplaceFileW) then carries over the rest:
 // attributes, streams, creation time, and the DACL once more. A target whose DACL cannot be read
 // (a file system without security descriptors, such as FAT) has none to keep. The owner is not
-// copied: only a process with the restore privilege may set another owner, and ReplaceFileW
-// keeps the target's owner when it may.
+// copied (setting another owner needs the restore privilege), nor does ReplaceFileW carry it
+// over: the new file belongs to the writer.
 //
 // Built and vetted for Windows, not run by this repository's tests (CI runs Linux).
 func keepMetadata(t *target, tmp *os.File) (step string, err error) {

@@ -17,10 +17,10 @@ import (
 var procReplaceFileW = windows.NewLazySystemDLL("kernel32.dll").NewProc("ReplaceFileW")
 
 // rename makes oldpath, the closed temp file, the file newpath. An existing newpath is replaced
-// with ReplaceFileW, so that the file keeps what os.WriteFile (rewriting it in place) keeps: its
-// DACL and other security information, its attributes (hidden, system, compressed, encrypted,
-// not content indexed...), its creation time, short name and object ID, and the named streams
-// the new file does not have. ReplaceFileW does not write through, so the replaced file is then
+// with ReplaceFileW, so that the file keeps most of what os.WriteFile (rewriting it in place)
+// keeps: by ReplaceFileW's documentation its DACL, security resource attributes, creation time,
+// short name, object ID, encryption, compression and the named streams the new file does not
+// have, and its file attributes, which it merges. Not its owner: the new file is the writer's. ReplaceFileW does not write through, so the replaced file is then
 // flushed (FlushFileBuffers), which on NTFS also commits the journal that holds the replacement.
 // A new newpath is created by MoveFileEx with MOVEFILE_REPLACE_EXISTING|MOVEFILE_WRITE_THROUGH.
 //
