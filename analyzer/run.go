@@ -1,6 +1,7 @@
 package analyzer
 
 import (
+	"fmt"
 	"go/ast"
 	"go/token"
 	"go/types"
@@ -43,6 +44,9 @@ type diag struct {
 }
 
 func (c *config) run(pass *analysis.Pass) (any, error) {
+	if c.err != nil {
+		return nil, fmt.Errorf("invalid configuration: %w", c.err)
+	}
 	path := pass.Pkg.Path()
 	if path == c.helper || path == c.helper+"_test" {
 		return nil, nil // the helper is where the durable write is implemented

@@ -58,26 +58,24 @@ type Settings struct {
 }
 
 // config converts the settings into an analyzer configuration, starting
-// from analyzer.DefaultConfig so that unset keys keep the defaults.
+// from analyzer.DefaultConfig so that unset keys keep the defaults, and
+// validates it as the analyzer's flags and analyzer.New do: an extension
+// that names none ("", ".", " ") is an error, not a linter that matches
+// nothing and reports "0 issues".
 func (s Settings) config() (analyzer.Config, error) {
 	cfg := analyzer.DefaultConfig()
 	if s.Extensions != nil {
-		var exts []string
-		for _, e := range *s.Extensions {
-			if e != "" {
-				exts = append(exts, e)
-			}
-		}
-		if len(exts) == 0 {
-			// The -extensions flag rejects an empty list too: an analyzer
-			// that matches no target would pass everything silently.
+		if len(*s.Extensions) == 0 {
 			return analyzer.Config{}, errors.New(`settings: "extensions" lists no extension`)
 		}
-		cfg.Extensions = exts
+		cfg.Extensions = *s.Extensions
 	}
 	cfg.IncludeTests = s.IncludeTests
 	if s.Helper != "" {
 		cfg.Helper = s.Helper
+	}
+	if err := cfg.Validate(); err != nil {
+		return analyzer.Config{}, fmt.Errorf("settings: %w", err)
 	}
 	return cfg, nil
 }

@@ -83,7 +83,11 @@ func TestBadSettings(t *testing.T) {
 		{"extensions as string", map[string]any{"extensions": ".json"}, "extensions"},
 		{"include-tests as string", map[string]any{"include-tests": "yes"}, "include-tests"},
 		{"no extension", map[string]any{"extensions": []any{}}, `"extensions" lists no extension`},
-		{"only empty extensions", map[string]any{"extensions": []any{""}}, `"extensions" lists no extension`},
+		{"only empty extensions", map[string]any{"extensions": []any{""}}, `extension "" names no file extension`},
+		{"a dot", map[string]any{"extensions": []any{"."}}, `extension "." names no file extension`},
+		{"a blank", map[string]any{"extensions": []any{" "}}, `extension " " names no file extension`},
+		{"a dot among others", map[string]any{"extensions": []any{".json", "."}}, `extension "." names no file extension`},
+		{"helper with a space", map[string]any{"helper": "example.com/my helper"}, `helper "example.com/my helper" is not an import path`},
 		{"not a map", []any{"x"}, "decoding settings"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -141,5 +145,48 @@ func TestConfigurationsDoNotInterfere(t *testing.T) {
 	}
 	if after := flags(analyzer.Analyzer); !maps.Equal(before, after) {
 		t.Errorf("analyzer.Analyzer flags changed from %v to %v", before, after)
+	}
+}
+
+// TestValidationAgrees checks that every entry point judges a
+// configuration the same way: the plugin's settings, the -extensions flag,
+// analyzer.Config.Validate, and an analyzer from analyzer.New, which fails
+// on a package instead of matching nothing.
+func TestValidationAgrees(t *testing.T) {
+	for _, exts := range [][]string{{"."}, {" "}, {""}, {".json", "."}, {"a/b"}, {".j son"}} {
+		t.Run(strings.Join(exts, ","), func(t *testing.T) {
+			raw := make([]any, len(exts))
+			for i, e := range exts {
+				raw[i] = e
+			}
+			if _, err := New(map[string]any{"extensions": raw}); err == nil {
+				t.Errorf("plugin settings accept %q", exts)
+			}
+			cfg := analyzer.Config{Extensions: exts}
+			if cfg.Validate() == nil {
+				t.Errorf("Config.Validate accepts %q", exts)
+			}
+			if err := analyzer.New(analyzer.DefaultConfig()).Flags.Set("extensions", strings.Join(exts, ",")); err == nil {
+				t.Errorf("-extensions=%s is accepted", strings.Join(exts, ","))
+			}
+			if exts[0] != "." {
+				return // loading a package for each value would add nothing
+			}
+			results := analysistest.Run(ignoreWants{}, analysistest.TestData(), analyzer.New(cfg), "exts")
+			// The root fails with its prerequisites, the first of which
+			// says why.
+			if len(results) == 0 || results[0].Action.Err == nil {
+				t.Errorf("analyzer.New(%q) runs without an error", exts)
+			}
+		})
+	}
+	for _, good := range [][]string{{"json"}, {".JSON", ".geojson"}, {" .json "}} {
+		cfg := analyzer.Config{Extensions: good}
+		if err := cfg.Validate(); err != nil {
+			t.Errorf("Config.Validate(%q): %v", good, err)
+		}
+		if err := analyzer.New(analyzer.DefaultConfig()).Flags.Set("extensions", strings.Join(good, ",")); err != nil {
+			t.Errorf("-extensions=%s: %v", strings.Join(good, ","), err)
+		}
 	}
 }

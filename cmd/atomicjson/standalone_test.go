@@ -119,6 +119,9 @@ func TestUsage(t *testing.T) {
 		{nil, 1, "Usage: atomicjson"},
 		{[]string{"-no-such-flag", "./..."}, 2, "-no-such-flag"},
 		{[]string{"-extensions=", "./..."}, 2, "-extensions"},
+		{[]string{"-extensions=.", "./..."}, 2, `extension "." names no file extension`},
+		{[]string{"-extensions=.json, ", "./..."}, 2, `extension " " names no file extension`},
+		{[]string{"-helper=my helper", "./..."}, 2, `helper "my helper" is not an import path`},
 		{[]string{"./nosuchdir"}, 1, "nosuchdir"},
 	} {
 		res := lint(t, dir, tc.args...)
