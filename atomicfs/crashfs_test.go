@@ -97,6 +97,7 @@ var crashScenarios = []crashScenario{
 		dirs: []string{"real"}, links: map[string]string{"data.json": "real/data.json"}},
 	{name: "WriteFile through .. after a linked directory", target: "l.json", old: crashDoc("old", 1000), new: crashDoc("new", 2000), write: writeFileCall(),
 		dirs: []string{"other", "other/deep"}, links: map[string]string{"sub": "other/deep", "l.json": "sub/../t.json"}},
+	{name: "WithMkdirAll, one parent there", target: "a/b/c/data.json", new: crashDoc("new", 2000), write: writeFileCall(WithMkdirAll(0o755)), dirs: []string{"a"}},
 	// Failures after the temp file exists: it is removed, and the target never changes.
 	{name: "WriteFile, fsync fails", target: "data.json", old: crashDoc("old", 1000), new: crashDoc("new", 2000), write: writeFileCall(), faults: failFileSync},
 	{name: "Create/Commit, rename refused", target: "data.json", old: crashDoc("old", 1000), new: crashDoc("new", 2000), write: createCommitCall(100), faults: refuseRename},
@@ -230,6 +231,7 @@ func TestCrashStatesNegative(t *testing.T) {
 		{"WriteFile without directory fsync", crashScenarioNamed("WriteFile existing"), dropDirSync, []string{"old after return"}},
 		{"WriteFile new without directory fsync", crashScenarioNamed("WriteFile new"), dropDirSync, []string{"old after return"}},
 		{"Create/Commit without directory fsync", crashScenarioNamed("Create/Commit small"), dropDirSync, []string{"old after return"}},
+		{"WriteFile with the file fsync after the rename", crashScenarioNamed("WriteFile existing"), syncFileAfterRename, []string{"empty", "partial"}},
 		{"WithMkdirAll without the parents' fsyncs", crashScenarioNamed("WithMkdirAll"), dropParentSyncs, []string{"old after return"}},
 		{"WriteFile WithoutSync", withWrite(crashScenarioNamed("WriteFile existing"), writeFileCall(WithoutSync())), nil, []string{"empty", "partial", "old after return"}},
 	}
@@ -244,6 +246,21 @@ func TestCrashStatesNegative(t *testing.T) {
 			continue
 		}
 		t.Logf("%s: caught, %d of %d states break the promise (%v), e.g.\n  %s", c.name, rep.violations, rep.states(), rep.kinds, strings.Join(rep.Violations, "\n  "))
+	}
+}
+
+// syncFileAfterRename moves the file fsync from before the rename to after it (just before the
+// directory's): every fsync is made, in the wrong order.
+func syncFileAfterRename(o *fileOps) {
+	sync, syncDir := o.sync, o.syncDir
+	o.sync = func(*os.File) error { return nil }
+	o.syncDir = func(d *directory, f *os.File) error {
+		if f != nil {
+			if err := sync(f); err != nil {
+				return err
+			}
+		}
+		return syncDir(d, f)
 	}
 }
 

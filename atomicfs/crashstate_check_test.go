@@ -161,7 +161,8 @@ func describeCrashFile(s *crashFS, obj crashObj) string {
 	case !ok:
 		return "is a directory"
 	}
-	return fmt.Sprintf("holds %d bytes %q", len(data), clip(data))
+	start := data[:min(len(data), 24)]
+	return fmt.Sprintf("holds %d bytes, %d of them zero, starting %q", len(data), len(data)-len(bytes.ReplaceAll(data, []byte{0}, nil)), start)
 }
 
 // stateKey identifies a state by what a program can see in it: the names reachable from the
