@@ -189,9 +189,8 @@
 // for it) cannot be replaced: the rename is retried, with randomized backoff, for about two
 // seconds (as Go's own build tool retries), and then fails with the sharing or access error,
 // where os.WriteFile, writing in place, would succeed. Before its first data byte the temp file
-// gets the target's DACL, so it is never open to someone the target shuts out (the owner stays
-// the writer's until ReplaceFileW). A read-only file is refused at once with ERROR_ACCESS_DENIED,
-// as by os.WriteFile.
+// gets the target's DACL, so it is never open to someone the target shuts out. A read-only file
+// is refused at once with ERROR_ACCESS_DENIED, as by os.WriteFile.
 //
 // # Concurrency
 //
