@@ -17,9 +17,10 @@ import (
 // caught fault fails the write with ErrVerify at the "verify" step, the target keeps its old
 // content and no temp file remains.
 
-// verifyWriters are the ways of writing that verify: WriteFile compares the file with data, a
-// File compares length and SHA-256 with those computed in Write, and each of them may read back
-// from the storage (WithDeviceVerify) where the platform can.
+// verifyWriters are the ways of writing that verify: WriteFile (and Update, which writes as it
+// does) compares the file with data, a File compares length and SHA-256 with those computed in
+// Write, and each of them may read back from the storage (WithDeviceVerify) where the platform
+// can.
 func verifyWriters() []struct {
 	name  string
 	write func(name string, data []byte) error
@@ -30,6 +31,9 @@ func verifyWriters() []struct {
 	}{
 		{"WriteFile", func(name string, data []byte) error { return WriteFile(name, data, 0o644) }},
 		{"Create", func(name string, data []byte) error { return createAndCommit(name, data) }},
+		{"Update", func(name string, data []byte) error {
+			return Update(name, 0o644, func([]byte) ([]byte, error) { return data, nil })
+		}},
 	}
 	if deviceVerifySupported {
 		ws = append(ws,
@@ -52,6 +56,12 @@ func verifyWriters() []struct {
 					return err
 				}
 				return f.Commit()
+			}},
+			struct {
+				name  string
+				write func(name string, data []byte) error
+			}{"Update+WithDeviceVerify", func(name string, data []byte) error {
+				return Update(name, 0o644, func([]byte) ([]byte, error) { return data, nil }, WithDeviceVerify())
 			}})
 	}
 	return ws
