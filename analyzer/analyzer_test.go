@@ -38,6 +38,13 @@ func TestFixes(t *testing.T) {
 	analysistest.RunWithSuggestedFixes(t, testdata(), analyzer.Analyzer, "fixes")
 }
 
+// TestJSONv2 runs the encoding/json/v2 cases, which need the experiment
+// that makes those packages build.
+func TestJSONv2(t *testing.T) {
+	t.Setenv("GOEXPERIMENT", "jsonv2")
+	analysistest.Run(t, testdata(), analyzer.Analyzer, "jsonv2")
+}
+
 // TestSyncFix checks the fix that inserts a temp file's missing Sync.
 func TestSyncFix(t *testing.T) {
 	analysistest.RunWithSuggestedFixes(t, testdata(), analyzer.Analyzer, "syncfix")
@@ -136,6 +143,12 @@ func TestAnalyzerMetadata(t *testing.T) {
 		if err := analysis.Validate([]*analysis.Analyzer{x}); err != nil {
 			t.Error(err)
 		}
+	}
+	// The doc comes from doc.go's section "# Analyzer atomicjson": the
+	// summary line, a blank line, then the body.
+	if summary, body, _ := strings.Cut(a.Doc, "\n\n"); summary != "report non-atomic writes of JSON files" ||
+		!strings.HasPrefix(body, "os.WriteFile, ioutil.WriteFile, os.Create") || strings.Contains(a.Doc, "# Analyzer") || strings.Contains(a.Doc, "//") && !strings.Contains(a.Doc, "//atomicjson:ignore") {
+		t.Errorf("Analyzer.Doc is not the doc.go section:\n%s", a.Doc)
 	}
 	if cfg := analyzer.DefaultConfig(); !slices.Equal(cfg.Extensions, []string{".json"}) || cfg.IncludeTests || cfg.Helper != analyzer.DefaultHelper {
 		t.Errorf("DefaultConfig() = %+v", cfg)

@@ -132,7 +132,9 @@ func (c *checker) checkWrapperCall(u *unit, call *ast.CallExpr, name string, sig
 func (c *checker) wrapperMessage(u *unit, name string, wf *wrapperFact, pathArg, dataArg ast.Expr, ev evidence) string {
 	what := "its data argument"
 	if pathArg != nil {
-		what = c.describePath(pathArg)
+		if what = c.describePath(pathArg); what == "its target" {
+			what = "its path argument"
+		}
 	} else if dataArg != nil {
 		what += " " + c.describeExpr(dataArg)
 	}

@@ -4,6 +4,7 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"strings"
 )
 
 // evKind is the kind of proof that a write's target is JSON, ordered from
@@ -117,6 +118,26 @@ func (c *checker) dataEvidence(u *unit, e ast.Expr, depth int) (evidence, int) {
 		return c.jsonProducer(u, e, 0), -1
 	}
 	return evidence{}, -1
+}
+
+// marshalVar names the function variable call invokes when it is a
+// Marshal-like variable of a project's own json package (var Marshal =
+// jsoniter.ConfigCompatibleWithStandardLibrary.Marshal), as jsonRule's
+// general rule names its functions; otherwise "".
+func (c *checker) marshalVar(call *ast.CallExpr) string {
+	sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
+	if !ok || c.pass.TypesInfo.Selections[sel] != nil {
+		return ""
+	}
+	v, ok := c.pass.TypesInfo.Uses[sel.Sel].(*types.Var)
+	if !ok || v.Pkg() == nil || !strings.HasPrefix(v.Name(), "Marshal") || !strings.HasSuffix(v.Pkg().Name(), "json") {
+		return ""
+	}
+	sig, ok := v.Type().Underlying().(*types.Signature)
+	if !ok || sig.Results().Len() == 0 || !isBytes(sig.Results().At(0).Type()) && !isString(sig.Results().At(0).Type()) {
+		return ""
+	}
+	return v.Pkg().Name() + "." + v.Name()
 }
 
 // emptied reports whether e is the empty slice x[:0] (or x[0:0]).
@@ -240,6 +261,9 @@ func (c *checker) baseVar(e ast.Expr) types.Object {
 func (c *checker) jsonProducer(u *unit, call *ast.CallExpr, index int) evidence {
 	fn := c.jsonCallee(u, call)
 	if fn == nil {
+		if name := c.marshalVar(call); name != "" && index == 0 {
+			return evidence{kind: evData, producer: name, pos: call.Pos()}
+		}
 		return evidence{}
 	}
 	if r, ok := jsonRule(fn); ok && r.role == roleMarshal && index == 0 {

@@ -18,3 +18,25 @@ func write(v any) {
 	var w func(string, []byte, os.FileMode) error
 	w("z.json", nil, 0)
 }
+
+// New shapes on broken code: unknown encoders, renames with missing
+// arguments, helpers with unknown types, a buffer of an unknown type.
+func moreBroken(v any) error {
+	b, _ := unknownjson.Marshal(v)
+	os.WriteFile("a", b, 0o644)
+	var buf undefinedBuffer
+	buf.Reset()
+	os.WriteFile("b", buf.Bytes(), 0o644)
+	f, _ := os.Create("c.tmp")
+	f.Close()
+	os.Rename()
+	os.Rename(f.Name())
+	replace(f.Name(), "c.json")
+	json.Valid(undefinedBytes)
+	os.WriteFile("d", undefinedBytes, 0o644)
+	return os.Rename(f.Name(), strings.Join([]string{undefinedBase, "json"}, "."))
+}
+
+func replace(a, b string) error { return os.Rename(a, b, extra) }
+
+func variadicBroken(elem ...undefinedType) string { return filepath.Join(elem...) }

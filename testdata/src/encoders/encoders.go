@@ -95,7 +95,9 @@ func ownPackage(v any) {
 	b, _ := ujson.Marshal(v)
 	os.WriteFile("w", b, 0o644)                              // want `data from ujson\.Marshal`
 	os.WriteFile("x", []byte(ujson.MarshalPretty(v)), 0o644) // want `data from ujson\.MarshalPretty`
-	f, _ := os.Create("y")                                   // want `file fed to ujson\.NewEncoder`
+	b, _ = ujson.MarshalIndent(v, "", " ")
+	os.WriteFile("x2", b, 0o644) // want `data from ujson\.MarshalIndent`
+	f, _ := os.Create("y")       // want `file fed to ujson\.NewEncoder`
 	ujson.NewEncoder(f).Encode(v)
 	f.Close()
 }
