@@ -678,6 +678,42 @@ func diffCases() []diffCase {
 				})
 			},
 		},
+		{
+			name:     "missing parents, created",
+			setup:    func(t *testing.T, b *diffTree) { b.dir("d", 0o755, byRoot) },
+			target:   "d/a/b/new.json",
+			mkdirAll: true,
+		},
+		{
+			name: "missing parents, created in a setgid directory with a default ACL",
+			setup: func(t *testing.T, b *diffTree) {
+				b.dir("d", 0o777|fs.ModeSetgid, owner{0, projGID})
+				setXattr(t, b.path("d"), "system.posix_acl_default", encodeACL([]aclEntry{
+					{tag: aclUserObj, perm: 7}, {tag: aclUser, perm: 7, id: aliceUID}, {tag: aclGroupObj, perm: 5},
+					{tag: aclMask, perm: 7}, {tag: aclOther, perm: 0},
+				}))
+			},
+			target:   "d/a/b/new.json",
+			as:       asBob,
+			mkdirAll: true,
+		},
+		{
+			name: "missing parents in a directory the user may not write",
+			setup: func(t *testing.T, b *diffTree) {
+				b.dir("d", 0o755, byRoot)
+			},
+			target:   "d/a/new.json",
+			as:       asBob,
+			mkdirAll: true,
+		},
+		{
+			name: "missing parents, the first in the way a file",
+			setup: func(t *testing.T, b *diffTree) {
+				b.file("d", old, 0o644, byRoot)
+			},
+			target:   "d/a/new.json",
+			mkdirAll: true,
+		},
 	}
 }
 

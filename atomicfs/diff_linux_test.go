@@ -85,6 +85,9 @@ type diffCase struct {
 	// hold is a file (relative to the root) the writing child opens before the write, reading it
 	// again after; "FD" in target becomes its descriptor number.
 	hold string
+	// mkdirAll creates the target's missing parents: os.MkdirAll(dir, 0755) before os.WriteFile,
+	// WithMkdirAll(0755) for atomicfs.
+	mkdirAll bool
 
 	// differs names the README's drop-in differences row this case asserts; documented then turns
 	// os.WriteFile's outcome into the one atomicfs must have. Without differs the outcomes must be
@@ -266,19 +269,17 @@ func runDiffSide(t *testing.T, bin string, c diffCase, op, data string) diffOutc
 	if c.setup != nil {
 		c.setup(t, b)
 	}
-	target := c.target
-	if !filepath.IsAbs(target) {
-		target = b.path(target)
+	w := diffWriteArgs{Op: op, Target: c.target, Data: data, Perm: c.perm, MkdirAll: c.mkdirAll}
+	if !filepath.IsAbs(w.Target) {
+		w.Target = b.path(w.Target)
 	}
-	perm := c.perm
-	if perm == 0 {
-		perm = 0o644
+	if w.Perm == 0 {
+		w.Perm = 0o644
 	}
-	hold := ""
 	if c.hold != "" {
-		hold = b.path(c.hold)
+		w.Hold = b.path(c.hold)
 	}
-	res := runDiffChild(t, bin, c.as, b.root, op, target, hold, perm, data)
+	res := runDiffChild(t, bin, c.as, b.root, w)
 	out := diffOutcome{result: res, tree: snapshotTree(t, b.root)}
 	if c.observe != nil {
 		out.extra = c.observe(t, b)
@@ -286,28 +287,41 @@ func runDiffSide(t *testing.T, bin string, c diffCase, op, data string) diffOutc
 	return out
 }
 
+// diffWriteArgs tell a child what to write, and how.
+type diffWriteArgs struct {
+	Op       string      // diffStd or one of diffOps
+	Target   string      // the path written ("FD" stands for Hold's descriptor)
+	Hold     string      // a file the child opens before the write and reads after it
+	Data     string      // what is written
+	Perm     fs.FileMode // the perm argument
+	MkdirAll bool        // create missing parents (os.MkdirAll; atomicfs.WithMkdirAll), mode 0755
+}
+
 // diffChildTimeout bounds a child's write: a write that blocks (an open FIFO without a reader)
 // fails the case instead of hanging the tests.
 const diffChildTimeout = 30 * time.Second
 
-func runDiffChild(t *testing.T, bin string, as diffCred, dir, op, target, hold string, perm fs.FileMode, data string) diffResult {
+func runDiffChild(t *testing.T, bin string, as diffCred, dir string, w diffWriteArgs) diffResult {
 	t.Helper()
+	args, err := json.Marshal(w)
+	if err != nil {
+		t.Fatal(err)
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), diffChildTimeout)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, bin)
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), childEnv+"=diff", "ATOMICFS_DIFF_OP="+op, "ATOMICFS_DIFF_TARGET="+target, "ATOMICFS_DIFF_HOLD="+hold,
-		"ATOMICFS_DIFF_PERM="+strconv.FormatUint(uint64(perm), 8), "ATOMICFS_DIFF_DATA="+data)
+	cmd.Env = append(os.Environ(), childEnv+"=diff", "ATOMICFS_DIFF_ARGS="+string(args))
 	cmd.SysProcAttr = as.sysProcAttr()
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
 	if err != nil {
-		t.Fatalf("child %s as %s: %v\n%s", op, as.owner(), err, stderr.Bytes())
+		t.Fatalf("child %s as %s: %v\n%s", w.Op, as.owner(), err, stderr.Bytes())
 	}
 	var res diffResult
 	if err := json.Unmarshal(out, &res); err != nil {
-		t.Fatalf("child %s: bad report %q: %v", op, out, err)
+		t.Fatalf("child %s: bad report %q: %v", w.Op, out, err)
 	}
 	return res
 }
@@ -321,22 +335,21 @@ func (c diffCred) sysProcAttr() *syscall.SysProcAttr {
 
 func init() {
 	children["diff"] = func() error {
-		perm, err := strconv.ParseUint(os.Getenv("ATOMICFS_DIFF_PERM"), 8, 32)
-		if err != nil {
+		var w diffWriteArgs
+		if err := json.Unmarshal([]byte(os.Getenv("ATOMICFS_DIFF_ARGS")), &w); err != nil {
 			return err
 		}
 		syscall.Umask(0o022)
-		target := os.Getenv("ATOMICFS_DIFF_TARGET")
 		var held *os.File
-		if hold := os.Getenv("ATOMICFS_DIFF_HOLD"); hold != "" {
-			if held, err = os.Open(hold); err != nil {
+		if w.Hold != "" {
+			var err error
+			if held, err = os.Open(w.Hold); err != nil {
 				return err
 			}
-			target = strings.ReplaceAll(target, "FD", strconv.Itoa(int(held.Fd())))
+			w.Target = strings.ReplaceAll(w.Target, "FD", strconv.Itoa(int(held.Fd())))
 		}
-		err = diffWrite(os.Getenv("ATOMICFS_DIFF_OP"), target, []byte(os.Getenv("ATOMICFS_DIFF_DATA")), fs.FileMode(perm))
 		var res diffResult
-		if err != nil {
+		if err := diffWrite(w); err != nil {
 			res = diffResult{Failed: true, NotRegular: errors.Is(err, ErrNotRegular), Msg: err.Error()}
 			var errno syscall.Errno
 			if errors.As(err, &errno) {
@@ -354,15 +367,25 @@ func init() {
 	}
 }
 
-// diffWrite writes data to target with the call op names.
-func diffWrite(op, target string, data []byte, perm fs.FileMode) error {
-	switch op {
+// diffWrite writes as w says, with the call w.Op names.
+func diffWrite(w diffWriteArgs) error {
+	data := []byte(w.Data)
+	var opts []Option
+	if w.MkdirAll {
+		opts = append(opts, WithMkdirAll(0o755))
+	}
+	switch w.Op {
 	case diffStd:
-		return os.WriteFile(target, data, perm)
+		if w.MkdirAll {
+			if err := os.MkdirAll(filepath.Dir(w.Target), 0o755); err != nil {
+				return err
+			}
+		}
+		return os.WriteFile(w.Target, data, w.Perm)
 	case diffWriteFile:
-		return WriteFile(target, data, perm)
+		return WriteFile(w.Target, data, w.Perm, opts...)
 	case diffCreate:
-		f, err := Create(target, perm)
+		f, err := Create(w.Target, w.Perm, opts...)
 		if err != nil {
 			return err
 		}
@@ -376,9 +399,9 @@ func diffWrite(op, target string, data []byte, perm fs.FileMode) error {
 		}
 		return f.Commit()
 	case diffWriteJSON:
-		return WriteJSON(target, diffValue, perm)
+		return WriteJSON(w.Target, diffValue, w.Perm, opts...)
 	case diffUpdate:
-		return Update(target, perm, func([]byte) ([]byte, error) { return data, nil })
+		return Update(w.Target, w.Perm, func([]byte) ([]byte, error) { return data, nil }, opts...)
 	}
-	return fmt.Errorf("unknown op %q", op)
+	return fmt.Errorf("unknown op %q", w.Op)
 }
