@@ -180,11 +180,14 @@
 // lists — the old file's DACL, security resource attributes, creation time, short name, object
 // ID, encryption, compression and the named streams the new file lacks — and merges its file
 // attributes (hidden, system...); a failure to carry them over is an error. The owner is not
-// among them: the new file belongs to the writer, where os.WriteFile keeps the owner. The old file passes through a backup name, so that no failure of
-// ReplaceFileW can leave the target missing. ReplaceFileW does not write through: the replaced
-// file is then flushed (FlushFileBuffers), which on NTFS also commits the journal holding the
-// replacement; if that flush fails, the error matches ErrDirSync. A new file is created with
-// MoveFileEx(MOVEFILE_REPLACE_EXISTING|MOVEFILE_WRITE_THROUGH). A directory cannot be fsynced
+// among them: the new file belongs to the writer, where os.WriteFile keeps the owner. The old
+// file passes through a backup name, so that no failure of ReplaceFileW can leave the target
+// missing. ReplaceFileW does not write through: the replaced file is then flushed
+// (FlushFileBuffers), which writes the file's data and pending metadata, its new name included,
+// and flushes the drive's cache; if that flush fails, the error matches ErrDirSync. That this
+// also makes the directory's side of the replacement durable rests on NTFS logging metadata
+// changes in order; it is not documented, and not verified here. A new file is created with
+// MoveFileEx(MOVEFILE_REPLACE_EXISTING|MOVEFILE_WRITE_THROUGH). A directory is not fsynced
 // there. A file that another process has open without FILE_SHARE_DELETE (os.Open does not ask
 // for it) cannot be replaced: the rename is retried, with randomized backoff, for about two
 // seconds (as Go's own build tool retries), and then fails with the sharing or access error,

@@ -20,9 +20,10 @@ var procReplaceFileW = windows.NewLazySystemDLL("kernel32.dll").NewProc("Replace
 // with ReplaceFileW, so that the file keeps most of what os.WriteFile (rewriting it in place)
 // keeps: by ReplaceFileW's documentation its DACL, security resource attributes, creation time,
 // short name, object ID, encryption, compression and the named streams the new file does not
-// have, and its file attributes, which it merges. Not its owner: the new file is the writer's. ReplaceFileW does not write through, so the replaced file is then
-// flushed (FlushFileBuffers), which on NTFS also commits the journal that holds the replacement.
-// A new newpath is created by MoveFileEx with MOVEFILE_REPLACE_EXISTING|MOVEFILE_WRITE_THROUGH.
+// have, and its file attributes, which it merges. Not its owner: the new file is the writer's.
+// ReplaceFileW does not write through, so the replaced file is then flushed (FlushFileBuffers:
+// the file's data and pending metadata, its new name included, and the drive's cache; see the
+// package documentation for what that leaves unproven). A new newpath is created by MoveFileEx with MOVEFILE_REPLACE_EXISTING|MOVEFILE_WRITE_THROUGH.
 //
 // The old file is moved to a backup name (the shape of a temp file, so that CleanTemps removes
 // one left by a crash) and then deleted: without a backup name, ReplaceFileW can fail having
