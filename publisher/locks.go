@@ -84,17 +84,20 @@ func (s *Store) withSystemLocks(ctx context.Context, rec *lockRecorder, fn func(
 		return err
 	}
 	var cur, next systemFiles
-	var ferr error
+	var failure error // the first failure inside the nest (fn's, or an inner lock's), as it is
 	var lock func(i int) error
 	lock = func(i int) error {
 		if i == len(lockOrder) {
-			next, ferr = fn(cur)
-			return ferr
+			next, failure = fn(cur)
+			return failure
 		}
 		sl := lockOrder[i]
 		return atomicfs.Update(s.abs(sl.rel), filePerm, func(old []byte) ([]byte, error) {
 			*sl.content(&cur) = old
 			if err := lock(i + 1); err != nil {
+				if failure == nil {
+					failure = err
+				}
 				return nil, errInnerFailed
 			}
 			if data := *sl.content(&next); data != nil {
@@ -104,8 +107,8 @@ func (s *Store) withSystemLocks(ctx context.Context, rec *lockRecorder, fn func(
 		}, s.updateOptions(ctx, rec)...)
 	}
 	err := lock(0)
-	if ferr != nil {
-		return ferr
+	if failure != nil {
+		err = failure
 	}
 	return rec.observe(err)
 }
@@ -120,27 +123,29 @@ func (s *Store) viewSystem(ctx context.Context, fn func(cur systemFiles) error) 
 	if !s.exists(SystemDir) {
 		return fn(cur)
 	}
-	var ferr error
+	var failure error // the first failure inside the nest (fn's, or an inner lock's), as it is
 	var view func(i int) error
 	view = func(i int) error {
 		if i == len(lockOrder) {
-			ferr = fn(cur)
-			return ferr
+			failure = fn(cur)
+			return failure
 		}
 		sl := lockOrder[i]
 		return atomicfs.View(s.abs(sl.rel), func(data []byte) error {
 			*sl.content(&cur) = data
 			if err := view(i + 1); err != nil {
+				if failure == nil {
+					failure = err
+				}
 				return errInnerFailed
 			}
 			return nil
 		}, atomicfs.WithLockTimeout(s.lockTimeout), atomicfs.WithContext(ctx))
 	}
-	err := view(0)
-	if ferr != nil {
-		return ferr
+	if err := view(0); failure == nil {
+		return err
 	}
-	return err
+	return failure
 }
 
 // createMissing gives each of the files rels that does not exist its empty content, each under its

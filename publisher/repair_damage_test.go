@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/atomicjson/atomicjson/atomicfs"
 )
@@ -205,5 +206,31 @@ func TestRepairRandomDamage(t *testing.T) {
 				t.Errorf("round %d after %q: valid post %s not indexed", round, did, slug)
 			}
 		}
+	}
+}
+
+// TestRepairLockTimeoutNamesTheLock holds the publish metrics' lock while Repair needs all of the
+// system files' locks: Repair fails with CodeLockTimeout naming that file, not a wrapper of the
+// locks it did take.
+func TestRepairLockTimeoutNamesTheLock(t *testing.T) {
+	st := newStore(t, WithLockTimeout(50*time.Millisecond))
+	seed(t, st)
+	must(t, os.Remove(st.abs(IndexFile)))
+	held, release := make(chan struct{}), make(chan struct{})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		updateRaw(st, context.Background(), &lockRecorder{}, MetricsFile, func([]byte) ([]byte, error) {
+			close(held)
+			<-release
+			return nil, atomicfs.SkipWrite
+		})
+	}()
+	<-held
+	_, err := st.Repair(context.Background())
+	close(release)
+	<-done
+	if CodeOf(err) != CodeLockTimeout || !strings.Contains(err.Error(), MetricsFile) || strings.Contains(err.Error(), "locked work failed") {
+		t.Fatalf("Repair while the metrics are locked: %v (code %s), want %s naming %s", err, CodeOf(err), CodeLockTimeout, MetricsFile)
 	}
 }
