@@ -23,7 +23,8 @@ var procReplaceFileW = windows.NewLazySystemDLL("kernel32.dll").NewProc("Replace
 // have, and its file attributes, which it merges. Not its owner: the new file is the writer's.
 // ReplaceFileW does not write through, so the replaced file is then flushed (FlushFileBuffers:
 // the file's data and pending metadata, its new name included, and the drive's cache; see the
-// package documentation for what that leaves unproven). A new newpath is created by MoveFileEx with MOVEFILE_REPLACE_EXISTING|MOVEFILE_WRITE_THROUGH.
+// package documentation for what that leaves unproven). A new newpath is created by MoveFileEx
+// with MOVEFILE_REPLACE_EXISTING|MOVEFILE_WRITE_THROUGH.
 //
 // The old file is moved to a backup name (the shape of a temp file, so that CleanTemps removes
 // one left by a crash) and then deleted: without a backup name, ReplaceFileW can fail having
