@@ -185,6 +185,7 @@ func crashRun(t *testing.T, sc crashScenario, faults func(*fileOps)) *crashRepor
 		Returned:  len(trace),
 		Failed:    sc.faults != nil,
 		Links:     sc.links,
+		Leftover:  IsTemp,
 		Unchanged: map[string][]byte{"other.json": []byte("{}\n")},
 	})
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"hash/maphash"
+	"iter"
 	"maps"
 	"slices"
 	"strings"
@@ -25,6 +26,9 @@ type crashExpect struct {
 	Unchanged map[string][]byte
 	// Links are symbolic links (paths from the root) that must stay links to these targets.
 	Links map[string]string
+	// Leftover, if set, says which file names a power cut may leave beside those the initial
+	// state had and the target (the temp files CleanTemps removes): any other file is a stray.
+	Leftover func(name string) bool
 }
 
 // crashPoint counts the states of one power cut.
@@ -76,12 +80,16 @@ func checkCrashStates(m crashModel, initial *crashFS, ops []crashOp, want crashE
 	rep := &crashReport{Points: make([]crashPoint, len(ops)+1), kinds: map[string]int{}}
 	seen := make([]map[uint64]bool, len(ops)+1)
 	seed := maphash.MakeSeed()
+	had := map[string]bool{want.Target: true}
+	for path := range crashFilePaths(initial) {
+		had[path] = true
+	}
 	counts, err := crashEnumerate(m, initial, ops, func(point int, s *crashFS) {
 		if seen[point] == nil {
 			seen[point] = map[uint64]bool{}
 		}
 		seen[point][stateKey(seed, s)] = true
-		kind, detail := checkCrashState(s, want, point >= want.Returned)
+		kind, detail := checkCrashState(s, want, point >= want.Returned, had)
 		if kind == "" {
 			return
 		}
@@ -113,7 +121,14 @@ func cutName(ops []crashOp, point int) string {
 
 // checkCrashState checks one state: it returns the kind of violation and its description, or ""
 // if the state is one the call may leave.
-func checkCrashState(s *crashFS, want crashExpect, returned bool) (kind, detail string) {
+func checkCrashState(s *crashFS, want crashExpect, returned bool, had map[string]bool) (kind, detail string) {
+	if want.Leftover != nil {
+		for path := range crashFilePaths(s) {
+			if !had[path] && !want.Leftover(path[strings.LastIndex(path, "/")+1:]) {
+				return "stray", fmt.Sprintf("%s, which the call should not leave, %s", path, describeCrashFile(s, s.lookupEntry(path)))
+			}
+		}
+	}
 	for _, path := range slices.Sorted(maps.Keys(want.Unchanged)) {
 		obj := s.lookup(path)
 		if data, ok := s.Files[obj]; !ok || !bytes.Equal(data, want.Unchanged[path]) {
@@ -163,6 +178,26 @@ func describeCrashFile(s *crashFS, obj crashObj) string {
 	}
 	start := data[:min(len(data), 24)]
 	return fmt.Sprintf("holds %d bytes, %d of them zero, starting %q", len(data), len(data)-len(bytes.ReplaceAll(data, []byte{0}, nil)), start)
+}
+
+// crashFilePaths yields the path of every file and link in s, not following links.
+func crashFilePaths(s *crashFS) iter.Seq[string] {
+	return func(yield func(string) bool) {
+		var walk func(dir crashObj, prefix string, depth int) bool
+		walk = func(dir crashObj, prefix string, depth int) bool {
+			for name, obj := range s.Dirs[dir] {
+				if _, isDir := s.Dirs[obj]; !isDir {
+					if !yield(prefix + name) {
+						return false
+					}
+				} else if depth < 64 && !walk(obj, prefix+name+"/", depth+1) {
+					return false
+				}
+			}
+			return true
+		}
+		walk(s.Root, "", 0)
+	}
 }
 
 // stateKey identifies a state by what a program can see in it: the names reachable from the

@@ -234,7 +234,8 @@ func TestCrashCheckerVerdicts(t *testing.T) {
 		createOp(mRoot, "tmp", mNew), writeOp(mNew, 0, "new content"), fsyncOp(mNew),
 		renameOp(mRoot, "tmp", mRoot, "old", mNew), fsyncOp(mRoot),
 	}
-	want := crashExpect{Target: "old", Old: []byte("old"), New: []byte("new content"), Unchanged: map[string][]byte{"other": []byte("o")}}
+	want := crashExpect{Target: "old", Old: []byte("old"), New: []byte("new content"), Unchanged: map[string][]byte{"other": []byte("o")},
+		Leftover: func(name string) bool { return name == "tmp" }}
 	cases := []struct {
 		name string
 		ops  []crashOp
@@ -247,6 +248,7 @@ func TestCrashCheckerVerdicts(t *testing.T) {
 		{"truncated in place", []crashOp{writeOp(mOld, 0, "new content"), fsyncOp(mOld)}, "partial"},
 		{"failed, temp removed", append(slices.Clone(good[:3]), crashOp{Kind: crashUnlink, Dir: mRoot, Name: "tmp", Obj: mNew}), ""},
 		{"failed, but replaced", good, "new after failure"},
+		{"stray", append(slices.Clone(good), createOp(mRoot, "t.json", mNew+10)), "stray"},
 	}
 	for _, c := range cases {
 		w := want
