@@ -25,14 +25,15 @@ func (c *fakeClock) sleep(d time.Duration) {
 	c.t = c.t.Add(d)
 }
 
-// withRetries makes the write path's retries treat errors matching transient as transient, on
-// a fake clock, for the rest of the test.
-func withRetries(t *testing.T, transient error) *fakeClock {
+// withRetries makes the write path's retries treat EBUSY as transient (standing for the errors
+// Windows reports for a file another process holds open), on a fake clock, for the rest of the
+// test.
+func withRetries(t *testing.T) *fakeClock {
 	t.Helper()
 	saved := retries
 	t.Cleanup(func() { retries = saved })
 	c := &fakeClock{t: time.Unix(1e9, 0)}
-	retries.transient = func(err error) bool { return errors.Is(err, transient) }
+	retries.transient = func(err error) bool { return errors.Is(err, syscall.EBUSY) }
 	retries.sleep, retries.now = c.sleep, c.now
 	return c
 }
@@ -64,7 +65,7 @@ func TestRetryTransientRenameThenSuccess(t *testing.T) {
 				dir := t.TempDir()
 				target := filepath.Join(dir, "state.json")
 				writeRaw(t, target, []byte("old"), 0o644)
-				c := withRetries(t, syscall.EBUSY)
+				c := withRetries(t)
 				calls := failingRename(t, n, syscall.EBUSY, c, 0)
 
 				var err error
@@ -116,7 +117,7 @@ func TestRetryGivesUpWithinTheBound(t *testing.T) {
 	dir := t.TempDir()
 	target := filepath.Join(dir, "state.json")
 	writeRaw(t, target, []byte("old"), 0o644)
-	c := withRetries(t, syscall.EBUSY)
+	c := withRetries(t)
 	start := c.t
 	const cost = 7 * time.Millisecond
 	calls := failingRename(t, -1, syscall.EBUSY, c, cost)
@@ -160,7 +161,7 @@ func TestRetryNotForPermanentErrors(t *testing.T) {
 	dir := t.TempDir()
 	target := filepath.Join(dir, "state.json")
 	writeRaw(t, target, []byte("old"), 0o644)
-	c := withRetries(t, syscall.EBUSY)
+	c := withRetries(t)
 	calls := failingRename(t, -1, syscall.EXDEV, c, 0)
 
 	err := WriteFile(target, []byte("new"), 0o644)
@@ -246,7 +247,7 @@ func TestRetryTempRemoval(t *testing.T) {
 	dir := t.TempDir()
 	target := filepath.Join(dir, "state.json")
 	writeRaw(t, target, []byte("old"), 0o644)
-	c := withRetries(t, syscall.EBUSY)
+	c := withRetries(t)
 	removes := 0
 	withOps(t, func(o *fileOps) {
 		remove := o.remove
