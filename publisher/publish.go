@@ -45,13 +45,15 @@ func (s *Store) PublishJSON(ctx context.Context, data []byte) (Result, error) {
 // locked update. ctx bounds the lock waits of the publish itself; the metrics are recorded even if
 // ctx is canceled, so no attempt goes uncounted.
 //
-// An invalid post returns a *ValidationError, and no post, index, topic or metrics file is
-// written. That includes a post whose file would be larger than the store's limit (see
-// WithMaxPostSize), which is measured on the exact bytes that would be written. Publishing the
-// same content again is idempotent (Unchanged); publishing new content under an existing slug
-// keeps publishedAt and sets updatedAt. Bookkeeping that fails after the post is published
-// (topic index, metrics) returns the Result together with an *Error whose Code says which file
-// failed.
+// An invalid post returns a *ValidationError, and nothing is written. A post whose file would be
+// larger than the store's limit (see WithMaxPostSize) is found only once the exact bytes are known,
+// under the locks: it too leaves the post, the index, the topic records and the publish metrics as
+// they were, but the locks it took are counted in the lock metrics, and in a root that had none an
+// empty topic index has been created (so that its lock can be held beside the content index's).
+// Publishing the same content again is idempotent (Unchanged); publishing new content under an
+// existing slug keeps publishedAt and sets updatedAt. Bookkeeping that fails after the post is
+// published (topic index, metrics) returns the Result together with an *Error whose Code says
+// which file failed.
 func (s *Store) Publish(ctx context.Context, p Post) (Result, error) {
 	p = p.normalized()
 	if err := p.Validate(); err != nil {
