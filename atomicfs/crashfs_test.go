@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -18,6 +19,20 @@ import (
 // crashSectorModel splits un-fsynced data into 512-byte sectors, the unit a disk writes
 // atomically, so that even small documents persist in part.
 var crashSectorModel = crashModel{BlockSize: 512, MaxSubsetBlocks: 8, RandomSubsets: 32, MaxDirOps: 12, MaxStates: 1 << 16}
+
+// crashTestModel is crashSectorModel, with ATOMICFS_TORTURE_SUBSETS=n random subsets of a large
+// file's blocks instead of 32 (and room for the states they make).
+func crashTestModel(t *testing.T) crashModel {
+	m := crashSectorModel
+	if s := os.Getenv("ATOMICFS_TORTURE_SUBSETS"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 0 {
+			t.Fatalf("ATOMICFS_TORTURE_SUBSETS=%q: want a number of subsets", s)
+		}
+		m.RandomSubsets, m.MaxStates = n, max(m.MaxStates, 256*n)
+	}
+	return m
+}
 
 // crashScenario is one call that replaces target (a slash-separated path under the test's root
 // directory) with new.
@@ -178,7 +193,7 @@ func crashRun(t *testing.T, sc crashScenario, faults func(*fileOps)) *crashRepor
 	if err != nil {
 		t.Fatalf("%s: %v", sc.name, err)
 	}
-	rep, err := checkCrashStates(crashSectorModel, rec.initial, trace, crashExpect{
+	rep, err := checkCrashStates(crashTestModel(t), rec.initial, trace, crashExpect{
 		Target:    sc.target,
 		Old:       sc.old,
 		New:       sc.new,
@@ -197,8 +212,9 @@ func crashRun(t *testing.T, sc crashScenario, faults func(*fileOps)) *crashRepor
 // TestCrashStates records each scenario's operations through the fault seam and checks every
 // state a power cut after any of them may leave: the target holds the old content or the new,
 // never anything else, and the new in every state once the call has returned. The negative
-// controls run the same code with the file fsync or the directory fsync dropped (and with
-// WithoutSync), and the model must find states that break the promise.
+// controls (TestCrashStatesNegative) run the same code with a durability step dropped or moved,
+// and the model must find states that break the promise. ATOMICFS_TORTURE_SUBSETS scales up the
+// patterns of large files' sectors tried.
 func TestCrashStates(t *testing.T) {
 	total := 0
 	for _, sc := range crashScenarios {
