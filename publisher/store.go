@@ -1,12 +1,10 @@
 package publisher
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
-	"sync"
 	"time"
 
 	"github.com/atomicjson/atomicjson/atomicfs"
@@ -76,41 +74,4 @@ func (s *Store) readFile(rel string) ([]byte, error) {
 		return nil, nil
 	}
 	return data, err
-}
-
-// lockRecorder collects the lock statistics of one operation so they can be recorded in the lock
-// metrics with a single locked update afterwards.
-type lockRecorder struct {
-	mu       sync.Mutex
-	stats    []atomicfs.LockStats
-	timeouts int
-}
-
-func (r *lockRecorder) add(ls atomicfs.LockStats) {
-	r.mu.Lock()
-	r.stats = append(r.stats, ls)
-	r.mu.Unlock()
-}
-
-// observe counts a lock timeout in err; a wait the caller's context ended is not one.
-func (r *lockRecorder) observe(err error) error {
-	if errors.Is(err, atomicfs.ErrLockTimeout) && !isCanceled(err) {
-		r.mu.Lock()
-		r.timeouts++
-		r.mu.Unlock()
-	}
-	return err
-}
-
-// updateOptions are the atomicfs options of every locked update of the root: the root's JSON
-// layout, directories created as needed, the store's lock timeout, ctx for the lock wait, and the
-// lock statistics going to rec.
-func (s *Store) updateOptions(ctx context.Context, rec *lockRecorder) []atomicfs.Option {
-	return []atomicfs.Option{
-		jsonIndent,
-		atomicfs.WithMkdirAll(dirPerm),
-		atomicfs.WithLockTimeout(s.lockTimeout),
-		atomicfs.WithContext(ctx),
-		atomicfs.WithLockStats(rec.add),
-	}
 }
