@@ -2,13 +2,16 @@ package atomicfs
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -19,11 +22,13 @@ import (
 // temp file created with the target's mode but the writer's group, or given its owner and mode
 // only after the data, fails this.
 
-// leakChunks and leakPause make the slow write: long enough for the poller to see the temp file
-// many times, short enough to keep the test under a second per case.
+// leakChunk is what the slow writer writes every leakPause, until told to commit. The test lets
+// it write for leakWindow after the poller first saw the temp file, so that the poller tries the
+// temp file many times while it holds data, however loaded the machine.
 const (
-	leakChunks = 100
+	leakChunk  = "new secret data\n"
 	leakPause  = 3 * time.Millisecond
+	leakWindow = 300 * time.Millisecond
 )
 
 // peekReport is what the polling child saw.
@@ -41,17 +46,32 @@ func init() {
 			return err
 		}
 		defer f.Close()
-		for range leakChunks {
-			if _, err := f.Write([]byte("new secret data\n")); err != nil {
+		commit := make(chan struct{})
+		go func() {
+			io.Copy(io.Discard, os.Stdin) // the parent closes stdin: commit
+			close(commit)
+		}()
+		chunks := 0
+		for writing := true; writing; {
+			if _, err := f.WriteString(leakChunk); err != nil {
 				return err
 			}
 			// A File buffers small writes: the ones that matter here must reach the temp file.
 			if err := f.flush(); err != nil {
 				return err
 			}
-			time.Sleep(leakPause)
+			chunks++
+			select {
+			case <-commit:
+				writing = false
+			case <-time.After(leakPause):
+			}
 		}
-		return f.Commit()
+		if err := f.Commit(); err != nil {
+			return err
+		}
+		_, err = fmt.Println(chunks)
+		return err
 	}
 	children["peek"] = func() error {
 		target := os.Getenv("ATOMICFS_LEAK_TARGET")
@@ -82,6 +102,9 @@ func init() {
 			for _, e := range entries {
 				if !IsTemp(e.Name()) {
 					continue
+				}
+				if rep.TempsSeen == 0 {
+					os.Stdout.WriteString("seen\n") // the parent now lets the write go on for leakWindow
 				}
 				rep.TempsSeen++
 				if kept[e.Name()] != nil {
@@ -163,7 +186,35 @@ func TestDiffTempNeverReadable(t *testing.T) {
 			write := exec.Command(bin)
 			write.Env = append(env, childEnv+"=slowcreate")
 			write.SysProcAttr = c.writer.sysProcAttr()
-			writeOut, writeErr := write.CombinedOutput()
+			write.Stderr = os.Stderr
+			commit, err := write.StdinPipe()
+			if err != nil {
+				t.Fatal(err)
+			}
+			var chunks bytes.Buffer
+			write.Stdout = &chunks
+			if err := write.Start(); err != nil {
+				t.Fatal(err)
+			}
+			seen := make(chan error, 1)
+			go func() {
+				line, err := out.ReadString('\n')
+				if err == nil && line != "seen\n" {
+					err = fmt.Errorf("poller said %q", line)
+				}
+				seen <- err
+			}()
+			select {
+			case err := <-seen:
+				if err != nil {
+					t.Errorf("poller: %v", err)
+				}
+			case <-time.After(diffChildTimeout):
+				t.Error("the poller never saw the temp file, so it proves nothing")
+			}
+			time.Sleep(leakWindow)
+			commit.Close()
+			writeErr := write.Wait()
 			stdin.Close()
 			var rep peekReport
 			if err := json.NewDecoder(out).Decode(&rep); err != nil {
@@ -173,15 +224,12 @@ func TestDiffTempNeverReadable(t *testing.T) {
 				t.Fatalf("poller: %v", err)
 			}
 			if writeErr != nil {
-				t.Fatalf("slow write as %s: %v\n%s", c.writer.owner(), writeErr, writeOut)
+				t.Fatalf("slow write as %s: %v", c.writer.owner(), writeErr)
 			}
-			t.Logf("poller as %s: %+v", c.reader.owner(), rep)
+			t.Logf("poller as %s: %+v; the writer wrote %s chunks", c.reader.owner(), rep, strings.TrimSpace(chunks.String()))
 
 			if rep.TargetOpened != c.readable {
 				t.Fatalf("the poller could open the target: %v, want %v (the case is set up wrong)", rep.TargetOpened, c.readable)
-			}
-			if rep.TempsSeen == 0 {
-				t.Fatal("the poller never saw the temp file, so it proves nothing")
 			}
 			switch {
 			case c.readable && rep.TempsOpened == 0:
@@ -197,9 +245,11 @@ func TestDiffTempNeverReadable(t *testing.T) {
 			if got, want := fmt.Sprintf("%v %d", st.Mode().Perm(), sys.Gid), fmt.Sprintf("%v %d", c.perm, c.target.gid); got != want {
 				t.Errorf("target ends with mode and group %s, want %s", got, want)
 			}
-			if st.Size() != int64(leakChunks*len("new secret data\n")) {
-				t.Errorf("target holds %d bytes, want %s", st.Size(), strconv.Itoa(leakChunks*len("new secret data\n")))
+			n, err := strconv.Atoi(strings.TrimSpace(chunks.String()))
+			if err != nil {
+				t.Fatalf("the writer's chunk count %q: %v", chunks.String(), err)
 			}
+			wantContent(t, target, bytes.Repeat([]byte(leakChunk), n))
 		})
 	}
 }
