@@ -177,7 +177,7 @@ func describeCrashFile(s *crashFS, obj crashObj) string {
 		return "is a directory"
 	}
 	start := data[:min(len(data), 24)]
-	return fmt.Sprintf("holds %d bytes, %d of them zero, starting %q", len(data), len(data)-len(bytes.ReplaceAll(data, []byte{0}, nil)), start)
+	return fmt.Sprintf("holds %d bytes, %d of them zero, starting %q", len(data), bytes.Count(data, []byte{0}), start)
 }
 
 // crashFilePaths yields the path of every file and link in s, not following links.
