@@ -111,7 +111,7 @@ func (c *checker) checkWrapperCall(u *unit, call *ast.CallExpr, name string, sig
 		d, dataParam = c.dataEvidence(u, dataArg, 0)
 		ev.merge(d)
 	}
-	if !ev.found() && !notJSON && (wf.Sink == "os.Create" || wf.Sink == "os.OpenFile") {
+	if !ev.found() && !notJSON && wf.opensFile() {
 		ev.merge(c.fileEvidence(u, call))
 	}
 	if ev.found() {

@@ -44,6 +44,17 @@ func (f *wrapperFact) String() string {
 	return fmt.Sprintf("writes(%s, path=%d, data=%d)", f.Sink, f.PathParam, f.DataParam)
 }
 
+// opensFile reports whether the wrapper's sink returns an open file (os.Create,
+// os.OpenFile) rather than writing data itself.
+func (f *wrapperFact) opensFile() bool {
+	for _, s := range sinks {
+		if s.name == f.Sink {
+			return s.kind != writeFile
+		}
+	}
+	return false
+}
+
 // renameFact marks a function that renames its parameter Src onto its
 // parameter Dst, such as a Replace that calls os.Rename and then fsyncs the
 // directory: its calls are checked as renames.

@@ -118,6 +118,9 @@ func (c *checker) checkRename(u *unit, r renameCall) bool {
 		}
 	}
 	if write == nil {
+		if c.suppressed(r.call.Pos()) {
+			return false // a generated file's, or one the author vouched for
+		}
 		return c.exportRename(u, src, dst)
 	}
 	if c.syncedBefore(u, write, r.call, src) || c.handedOff(u, write, r.call) {

@@ -124,7 +124,7 @@ func (c *checker) exportTemps(u *unit) bool {
 				temp = false
 			}
 		}
-		if !temp {
+		if !temp || c.suppressed(call.Pos()) {
 			continue
 		}
 		i := c.returnedResult(u, call)
