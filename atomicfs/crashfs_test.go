@@ -44,6 +44,9 @@ type crashScenario struct {
 	dirs   []string          // directories to make first (slash-separated, in order)
 	links  map[string]string // symbolic links to make first, and which must stay links
 	write  func(path string, data []byte) error
+	// blockSize, if set, replaces the model's 512-byte sectors (for large files, whose versions
+	// the model holds in memory).
+	blockSize int
 	// faults, if set, make the call fail (applied after the recorder, so a call they replace is
 	// not recorded, as it is not made); the target must then keep old in every state.
 	faults func(*fileOps)
@@ -99,6 +102,8 @@ var crashScenarios = []crashScenario{
 	{name: "WriteFile new", target: "data.json", new: crashDoc("new", 3000), write: writeFileCall()},
 	{name: "WriteFile existing", target: "data.json", old: crashDoc("old", 1000), new: crashDoc("new", 3000), write: writeFileCall()},
 	{name: "WriteFile WithoutVerify", target: "data.json", old: crashDoc("old", 1000), new: crashDoc("new", 3000), write: writeFileCall(WithoutVerify())},
+	// Large enough that the read-back runs beside the fsync, in another goroutine.
+	{name: "WriteFile large", target: "data.json", old: crashDoc("old", 1000), new: crashDoc("new", overlapVerifyMin+(44<<10)), write: writeFileCall(), blockSize: 4096},
 	{name: "WriteFile shorter", target: "data.json", old: crashDoc("old", 3000), new: crashDoc("new", 700), write: writeFileCall()},
 	{name: "Create/Commit small", target: "data.json", old: crashDoc("old", 1000), new: crashDoc("new", 2500), write: createCommitCall(100)},
 	// Larger than a File's buffer, so that it reaches the temp file in several writes.
@@ -193,7 +198,11 @@ func crashRun(t *testing.T, sc crashScenario, faults func(*fileOps)) *crashRepor
 	if err != nil {
 		t.Fatalf("%s: %v", sc.name, err)
 	}
-	rep, err := checkCrashStates(crashTestModel(t), rec.initial, trace, crashExpect{
+	m := crashTestModel(t)
+	if sc.blockSize != 0 {
+		m.BlockSize = sc.blockSize
+	}
+	rep, err := checkCrashStates(m, rec.initial, trace, crashExpect{
 		Target:    sc.target,
 		Old:       sc.old,
 		New:       sc.new,
