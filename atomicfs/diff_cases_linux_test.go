@@ -249,6 +249,62 @@ func diffCases() []diffCase {
 			target: "t.json",
 		},
 		{
+			name: "large and many extended attributes kept",
+			setup: func(t *testing.T, b *diffTree) {
+				b.file("t.json", old, 0o644, byRoot)
+				setXattr(t, b.path("t.json"), "user.big", []byte(strings.Repeat("x", 3000)+"\x00end"))
+				for i := range 20 {
+					setXattr(t, b.path("t.json"), fmt.Sprintf("user.n%02d", i), []byte{byte(i), 0, 0xff})
+				}
+			},
+			target: "t.json",
+		},
+		{
+			name: "ACL and extended attributes kept, written by the owner",
+			setup: func(t *testing.T, b *diffTree) {
+				b.dir("mine", 0o755, byAlice)
+				b.file("mine/t.json", old, 0o640, byAlice)
+				setXattr(t, b.path("mine/t.json"), "user.comment", []byte("kept"))
+				setXattr(t, b.path("mine/t.json"), "system.posix_acl_access", encodeACL([]aclEntry{
+					{tag: aclUserObj, perm: 6}, {tag: aclGroup, perm: 4, id: projGID}, {tag: aclGroupObj, perm: 0},
+					{tag: aclMask, perm: 4}, {tag: aclOther, perm: 0},
+				}))
+			},
+			target: "mine/t.json",
+			as:     asAlice,
+		},
+		{
+			name: "ACL and user extended attribute kept on tmpfs",
+			setup: func(t *testing.T, b *diffTree) {
+				b.dir("fs", 0o755, byRoot)
+				b.mount("tmpfs", "fs", "tmpfs", 0, "size=1m,mode=0755")
+				b.file("fs/t.json", old, 0o660, byAlice)
+				setXattr(t, b.path("fs/t.json"), "user.comment", []byte("kept"))
+				setXattr(t, b.path("fs/t.json"), "system.posix_acl_access", encodeACL([]aclEntry{
+					{tag: aclUserObj, perm: 6}, {tag: aclUser, perm: 6, id: bobUID}, {tag: aclGroupObj, perm: 4},
+					{tag: aclMask, perm: 6}, {tag: aclOther, perm: 0},
+				}))
+			},
+			target: "fs/t.json",
+		},
+		{
+			name:   "empty data",
+			setup:  func(t *testing.T, b *diffTree) { b.file("t.json", old, 0o644, byRoot) },
+			target: "t.json",
+			data:   func() (string, error) { return "", nil },
+		},
+		{
+			// The kernel clears setuid and setgid at the truncation, even when nothing is written.
+			name: "setuid and setgid file, emptied by its owner",
+			setup: func(t *testing.T, b *diffTree) {
+				b.dir("mine", 0o755, byAlice)
+				b.file("mine/tool", old, 0o755|fs.ModeSetuid|fs.ModeSetgid, byAlice)
+			},
+			target: "mine/tool",
+			as:     asAlice,
+			data:   func() (string, error) { return "", nil },
+		},
+		{
 			name:   "immutable file refused",
 			setup:  func(t *testing.T, b *diffTree) { lockedFile(t, b, flagImmutable) },
 			target: "t.json",
