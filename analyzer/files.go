@@ -1,13 +1,15 @@
 package analyzer
 
 import (
+	"cmp"
 	"go/ast"
 	"go/types"
+	"slices"
 )
 
 // fileEvidence says whether the *os.File that call (os.Create, os.OpenFile)
-// returns is written with JSON: fed to a JSON encoder, or written with
-// f.Write/f.WriteString of JSON bytes, or a copy of them.
+// returns is written with JSON: fed to a JSON encoder, or written JSON
+// bytes (fileWrites), or a copy of them.
 func (c *checker) fileEvidence(u *unit, call *ast.CallExpr) evidence {
 	f := u.dest[call]
 	if f == nil {
@@ -18,56 +20,77 @@ func (c *checker) fileEvidence(u *unit, call *ast.CallExpr) evidence {
 			return fl.ev
 		}
 	}
-	for _, m := range u.methods[f] {
-		fn := c.callee(u, m)
-		if (isMethod(fn, "os", "File", "Write") || isMethod(fn, "os", "File", "WriteString")) && len(m.Args) == 1 {
-			if ev, _ := c.dataEvidence(u, m.Args[0], 0); ev.found() {
-				return ev
-			}
+	for _, e := range c.fileWrites(u, f) {
+		if ev, _ := c.dataEvidence(u, e, 0); ev.found() {
+			return ev
 		}
 	}
-	if ev := c.copyEvidence(u, f); ev.found() {
-		return ev
-	}
-	// io.WriteString(f, s), fmt.Fprint(f, ...), fmt.Fprintf(f, format, ...).
-	for _, w := range u.calls {
-		if len(w.Args) < 2 || identObj(c.pass.TypesInfo, w.Args[0]) != f {
-			continue
-		}
-		fn := c.callee(u, w)
-		if !isFunc(fn, "io", "WriteString") && !isFunc(fn, "fmt", "Fprint") && !isFunc(fn, "fmt", "Fprintln") && !isFunc(fn, "fmt", "Fprintf") {
-			continue
-		}
-		for _, a := range w.Args[1:] {
-			if ev, _ := c.dataEvidence(u, a, 0); ev.found() {
-				return ev
-			}
-		}
-	}
-	return evidence{}
+	return c.copyEvidence(u, f)
 }
 
 // fileDataParam returns the parameter of u's function whose bytes are the
 // only thing written into the file that call (os.Create, os.OpenFile)
-// returns — f.Write(b), io.Copy(f, bytes.NewReader(b)) — or -1: such a
-// function is a wrapper of the data as well as of the path.
+// returns — f.Write(b), bufio.NewWriter(f).Write(b), io.Copy(f,
+// bytes.NewReader(b)) — or -1: such a function is a wrapper of the data as
+// well as of the path.
 func (c *checker) fileDataParam(u *unit, call *ast.CallExpr) int {
 	f := u.dest[call]
 	if f == nil {
 		return -1
 	}
 	param := -1
-	for _, m := range u.methods[f] {
-		fn := c.callee(u, m)
-		if (isMethod(fn, "os", "File", "Write") || isMethod(fn, "os", "File", "WriteString")) && len(m.Args) == 1 {
-			ev, p := c.dataEvidence(u, m.Args[0], 0)
-			if ev.found() || p < 0 || param >= 0 && p != param {
-				return -1
-			}
-			param = p
+	for _, e := range c.fileWrites(u, f) {
+		ev, p := c.dataEvidence(u, e, 0)
+		if ev.found() || p < 0 || param >= 0 && p != param {
+			return -1
 		}
+		param = p
 	}
 	return param
+}
+
+// fileWrites returns the data expressions written into the file f, directly
+// or through a bufio.Writer made on it: the arguments of Write and
+// WriteString, of io.WriteString and fmt.Fprint, Fprintln and Fprintf, and
+// b of io.Copy(f, bytes.NewReader(b)).
+func (c *checker) fileWrites(u *unit, f types.Object) []ast.Expr {
+	info := c.pass.TypesInfo
+	writers := map[types.Object]bool{f: true}
+	for obj, rs := range u.assigns {
+		for _, r := range rs {
+			if call, ok := ast.Unparen(r.expr).(*ast.CallExpr); ok && r.index < 0 && len(call.Args) > 0 && identObj(info, call.Args[0]) == f {
+				if fn := c.callee(u, call); isFunc(fn, "bufio", "NewWriter") || isFunc(fn, "bufio", "NewWriterSize") {
+					writers[obj] = true
+				}
+			}
+		}
+	}
+	var out []ast.Expr
+	for w := range writers {
+		for _, m := range u.methods[w] {
+			if fn := c.callee(u, m); fn != nil && (fn.Name() == "Write" || fn.Name() == "WriteString") && len(m.Args) == 1 {
+				out = append(out, m.Args[0])
+			}
+		}
+	}
+	for _, w := range u.calls {
+		if len(w.Args) < 2 || !writers[identObj(info, w.Args[0])] {
+			continue
+		}
+		fn := c.callee(u, w)
+		switch {
+		case isFunc(fn, "io", "WriteString"), isFunc(fn, "fmt", "Fprint"), isFunc(fn, "fmt", "Fprintln"), isFunc(fn, "fmt", "Fprintf"):
+			out = append(out, w.Args[1:]...)
+		case isFunc(fn, "io", "Copy"):
+			if r, ok := ast.Unparen(w.Args[1]).(*ast.CallExpr); ok && len(r.Args) == 1 {
+				if rf := c.callee(u, r); isFunc(rf, "bytes", "NewReader") || isFunc(rf, "strings", "NewReader") {
+					out = append(out, r.Args[0])
+				}
+			}
+		}
+	}
+	slices.SortFunc(out, func(a, b ast.Expr) int { return cmp.Compare(a.Pos(), b.Pos()) })
+	return out
 }
 
 // copyEvidence says whether JSON reaches the file f by a copy from a buffer

@@ -4,7 +4,11 @@
 package chains
 
 import (
+	"bufio"
+	"bytes"
 	"encoding/json"
+	"fmt"
+	"io"
 	"os"
 )
 
@@ -75,3 +79,47 @@ func even(p string, n int) { // want even:`writes\(os\.WriteFile, path=0, data=-
 func odd(p string, n int) { even(p, n) } // want odd:`writes\(os\.WriteFile, path=0, data=-1\)`
 
 func callEven() { odd("ping.json", 3) } // want `odd writes "ping\.json" non-atomically`
+
+// A wrapper of os.Create that writes its bytes through a bufio.Writer, or
+// copies them: still a wrapper of the data.
+func putBuffered(path string, b []byte) error { // want putBuffered:`writes\(os\.Create, path=0, data=1\)`
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	w := bufio.NewWriter(f)
+	if _, err := w.Write(b); err != nil {
+		return err
+	}
+	return w.Flush()
+}
+
+func putCopied(path string, b []byte) error { // want putCopied:`writes\(os\.Create, path=0, data=1\)`
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	_, err = io.Copy(f, bytes.NewReader(b))
+	return err
+}
+
+// A header before the bytes: the file is not the argument's document.
+func putWithHeader(path string, b []byte) error { // want putWithHeader:`writes\(os\.Create, path=0, data=-1\)`
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	fmt.Fprintf(f, "# generated\n")
+	_, err = f.Write(b)
+	return err
+}
+
+func callPuts(v any) {
+	b, _ := json.Marshal(v)
+	putBuffered("state", b) // want `putBuffered writes "state" non-atomically: data from json\.Marshal`
+	putCopied("state", b)   // want `putCopied writes "state" non-atomically: data from json\.Marshal`
+	putWithHeader("state", b)
+}
