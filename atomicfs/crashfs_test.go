@@ -44,8 +44,8 @@ type crashScenario struct {
 	dirs   []string          // directories to make first (slash-separated, in order)
 	links  map[string]string // symbolic links to make first, and which must stay links
 	write  func(path string, data []byte) error
-	// blockSize, if set, replaces the model's 512-byte sectors (for large files, whose versions
-	// the model holds in memory).
+	// blockSize, if set, replaces the model's 512-byte sectors (for large files: each version
+	// the model tries is built, and their number grows with the blocks).
 	blockSize int
 	// faults, if set, make the call fail (applied after the recorder, so a call they replace is
 	// not recorded, as it is not made); the target must then keep old in every state.

@@ -2,6 +2,7 @@ package atomicfs
 
 import (
 	"fmt"
+	"hash/maphash"
 	"maps"
 	"math/rand/v2"
 	"slices"
@@ -357,10 +358,19 @@ type crashDimension struct {
 	dir   crashObj
 	dirs  [][]dirChange // for a directory: the subsets of its pending changes, in trace order
 	file  crashObj
-	files [][]byte // for a file: the distinct contents it may hold
+	files []fileVersion // for a file: the versions of distinct content it may hold
 }
 
 func (d crashDimension) len() int { return max(len(d.dirs), len(d.files)) }
+
+// fileVersion is one content a file may hold after a power cut: its durable content with the
+// un-fsynced blocks Blocks (indexes into its pending blocks) on top, and the size they reach or,
+// with Full, the size at the cut. Versions are built when a state needs them, one at a time: a
+// large file has hundreds.
+type fileVersion struct {
+	Blocks []int
+	Full   bool
+}
 
 // dimensions lists the choices of a power cut now, in a fixed order.
 func (r *crashReplay) dimensions() ([]crashDimension, error) {
@@ -388,10 +398,9 @@ func (r *crashReplay) dimensions() ([]crashDimension, error) {
 	return dims, nil
 }
 
-// fileVersions returns the distinct contents file f may hold after a power cut now.
-func (r *crashReplay) fileVersions(f crashObj) [][]byte {
-	base, blocks := r.durable.Files[f], r.dataOps[f]
-	liveSize := int64(len(r.live.Files[f]))
+// fileVersions returns the versions of distinct content file f may hold after a power cut now.
+func (r *crashReplay) fileVersions(f crashObj) []fileVersion {
+	blocks := r.dataOps[f]
 	var subsets [][]int
 	if len(blocks) <= r.m.MaxSubsetBlocks {
 		for mask := range 1 << len(blocks) {
@@ -425,32 +434,44 @@ func (r *crashReplay) fileVersions(f crashObj) [][]byte {
 			subsets = append(subsets, s)
 		}
 	}
-	seen := map[string]bool{}
-	var versions [][]byte
-	add := func(v []byte) {
-		if !seen[string(v)] {
-			seen[string(v)] = true
-			versions = append(versions, v)
-		}
-	}
+	// Distinct by content, compared by hash so that only one version is in memory at a time.
+	seed := maphash.MakeSeed()
+	seen := map[uint64]bool{}
+	var versions []fileVersion
 	for _, s := range subsets {
-		end := int64(len(base))
-		for _, i := range s {
-			end = max(end, blocks[i].Off+int64(len(blocks[i].Data)))
-		}
-		// One buffer per version, the size made durable ahead of the data included: the blocks
-		// are large files' hundreds, and a copy per block would be quadratic.
-		data := make([]byte, max(end, liveSize))
-		copy(data, base)
-		for _, i := range s {
-			copy(data[blocks[i].Off:], blocks[i].Data)
-		}
-		add(data[:end])
-		if end < liveSize {
-			add(data) // the size is durable, the missing data reads as zeros
+		for _, full := range []bool{false, true} {
+			v := fileVersion{s, full}
+			data := r.buildVersion(f, v)
+			if full && len(data) == len(r.buildVersion(f, fileVersion{s, false})) {
+				continue // the kept blocks reach the size at the cut already
+			}
+			if h := maphash.Bytes(seed, data); !seen[h] {
+				seen[h] = true
+				versions = append(versions, v)
+			}
 		}
 	}
 	return versions
+}
+
+// buildVersion returns the content of version v of file f.
+func (r *crashReplay) buildVersion(f crashObj, v fileVersion) []byte {
+	base, blocks := r.durable.Files[f], r.dataOps[f]
+	end := int64(len(base))
+	for _, i := range v.Blocks {
+		end = max(end, blocks[i].Off+int64(len(blocks[i].Data)))
+	}
+	if v.Full {
+		end = max(end, int64(len(r.live.Files[f]))) // the size is durable, the missing data reads as zeros
+	}
+	// One buffer per version: the blocks are large files' hundreds, and a copy per block would be
+	// quadratic.
+	data := make([]byte, end)
+	copy(data, base)
+	for _, i := range v.Blocks {
+		copy(data[blocks[i].Off:], blocks[i].Data)
+	}
+	return data
 }
 
 // crashStates calls visit with every state a power cut may leave now (the states share file
@@ -468,6 +489,11 @@ func (r *crashReplay) crashStates(visit func(*crashFS)) (int, error) {
 		}
 	}
 	choice := make([]int, len(dims))
+	built := make([]int, len(dims)) // which version of a file dimension data holds
+	data := make([][]byte, len(dims))
+	for i := range built {
+		built[i] = -1
+	}
 	for range total {
 		s := r.durable.clone()
 		for i, d := range dims {
@@ -483,7 +509,10 @@ func (r *crashReplay) crashStates(visit func(*crashFS)) (int, error) {
 					}
 				}
 			} else {
-				s.Files[d.file] = d.files[choice[i]]
+				if built[i] != choice[i] {
+					data[i], built[i] = r.buildVersion(d.file, d.files[choice[i]]), choice[i]
+				}
+				s.Files[d.file] = data[i]
 			}
 		}
 		visit(s)
