@@ -8,12 +8,16 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 )
 
-func init() { children["churn"] = churnChild }
+func init() {
+	children["churn"] = churnChild
+	children["verify"] = verifyChild
+}
 
 // churnChild publishes, updates and unpublishes the posts of worker PUBLISHER_TEST_WORKER, with
 // topics of its own and topics shared with other workers, until the file PUBLISHER_TEST_STOP
@@ -101,6 +105,20 @@ func TestVerifyExactWhilePublishing(t *testing.T) {
 	bad := 0
 	start := time.Now()
 	for i := range verifies {
+		if i%10 == 9 {
+			// Every tenth verify is a process of its own, as an operator's would be.
+			out, err := verifyProcess(root)
+			if err != nil {
+				t.Fatalf("verify %d (a process): %v\n%s", i, err, out)
+			}
+			if lines := strings.Split(strings.TrimSpace(out), "\n"); len(lines) != 1 {
+				bad++
+				if bad <= 5 {
+					t.Errorf("verify %d (a process) while publishing:\n%s", i, out)
+				}
+			}
+			continue
+		}
 		rep, err := st.Verify(ctx)
 		if err != nil {
 			t.Fatalf("verify %d: %v", i, err)
@@ -130,4 +148,32 @@ func TestVerifyExactWhilePublishing(t *testing.T) {
 	}
 	t.Logf("%d verifies in %v while %d processes completed %d operations", verifies, elapsed, procs, ops)
 	mustVerifyOK(t, st)
+}
+
+// verifyChild verifies the root PUBLISHER_TEST_ROOT and prints the problems, one a line, then
+// "posts N".
+func verifyChild() int {
+	st, err := Open(os.Getenv("PUBLISHER_TEST_ROOT"))
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	rep, err := st.Verify(context.Background())
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	for _, p := range rep.Problems {
+		fmt.Println(p)
+	}
+	fmt.Println("posts", rep.Posts)
+	return 0
+}
+
+// verifyProcess runs Verify on root in a child process and returns what it printed.
+func verifyProcess(root string) (string, error) {
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), childEnv+"=verify", "PUBLISHER_TEST_ROOT="+root)
+	out, err := cmd.CombinedOutput()
+	return string(out), err
 }

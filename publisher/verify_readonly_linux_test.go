@@ -3,7 +3,6 @@ package publisher
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"io"
 	"io/fs"
 	"os"
@@ -16,28 +15,6 @@ import (
 
 	"github.com/atomicjson/atomicjson/atomicfs"
 )
-
-func init() { children["verify"] = verifyChild }
-
-// verifyChild verifies the root PUBLISHER_TEST_ROOT and prints the problems, one a line, then
-// "posts N".
-func verifyChild() int {
-	st, err := Open(os.Getenv("PUBLISHER_TEST_ROOT"))
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	rep, err := st.Verify(context.Background())
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	for _, p := range rep.Problems {
-		fmt.Println(p)
-	}
-	fmt.Println("posts", rep.Posts)
-	return 0
-}
 
 // fileState is what Verify must leave as it is: every entry's kind, bytes and modification time.
 type fileState struct {
