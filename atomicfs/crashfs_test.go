@@ -110,6 +110,7 @@ var crashScenarios = []crashScenario{
 	{name: "Create/Commit large", target: "data.json", old: crashDoc("old", 1000), new: crashDoc("new", 150<<10), write: createCommitCall(40 << 10)},
 	// Three new directories: each must be durable in its parent before the file is renamed in.
 	{name: "WithMkdirAll", target: "a/b/c/data.json", new: crashDoc("new", 2000), write: writeFileCall(WithMkdirAll(0o755))},
+	{name: "WithMkdirAll, one parent there", target: "a/b/c/data.json", new: crashDoc("new", 2000), write: writeFileCall(WithMkdirAll(0o755)), dirs: []string{"a"}},
 	// Through links the kernel follows: the file the link leads to is replaced, the link stays, and
 	// the directory fsynced is the one the new entry is in; ".." after a linked directory is the
 	// parent of where the link leads, not of the link.
@@ -117,7 +118,6 @@ var crashScenarios = []crashScenario{
 		dirs: []string{"real"}, links: map[string]string{"data.json": "real/data.json"}},
 	{name: "WriteFile through .. after a linked directory", target: "l.json", old: crashDoc("old", 1000), new: crashDoc("new", 2000), write: writeFileCall(),
 		dirs: []string{"other", "other/deep"}, links: map[string]string{"sub": "other/deep", "l.json": "sub/../t.json"}},
-	{name: "WithMkdirAll, one parent there", target: "a/b/c/data.json", new: crashDoc("new", 2000), write: writeFileCall(WithMkdirAll(0o755)), dirs: []string{"a"}},
 	// Failures after the temp file exists: it is removed, and the target never changes.
 	{name: "WriteFile, fsync fails", target: "data.json", old: crashDoc("old", 1000), new: crashDoc("new", 2000), write: writeFileCall(), faults: failFileSync},
 	{name: "Create/Commit, rename refused", target: "data.json", old: crashDoc("old", 1000), new: crashDoc("new", 2000), write: createCommitCall(100), faults: refuseRename},
@@ -128,10 +128,12 @@ var crashScenarios = []crashScenario{
 	{name: "Update WithMkdirAll", target: "a/b/data.json", new: crashDoc("new", 2000), write: updateCall(nil, WithMkdirAll(0o755))},
 }
 
+// failFileSync makes the temp file's fsync fail with EIO.
 func failFileSync(o *fileOps) {
 	o.sync = func(f *os.File) error { return &fs.PathError{Op: "sync", Path: f.Name(), Err: syscall.EIO} }
 }
 
+// refuseRename makes the rename over the target fail with EXDEV.
 func refuseRename(o *fileOps) {
 	o.rename = func(d *directory, oldname, newname string) error {
 		return &os.LinkError{Op: "rename", Old: d.join(oldname), New: d.join(newname), Err: syscall.EXDEV}
