@@ -16,8 +16,9 @@ import (
 
 // Exit codes, as the atomicjson command uses them.
 const (
-	exitFailed = 1
-	exitUsage  = 2
+	exitFailed   = 1
+	exitUsage    = 2
+	exitFindings = 3
 )
 
 func main() {
@@ -58,8 +59,23 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "atomicjson-hook: %v\n", err)
 		return exitFailed
 	}
+	seen := openSeen(cwd, opts.flags)
 	code := 0
 	for _, j := range jobs {
+		mod := modulePath(j.Dir)
+		narrowed, pkgs, err := buildable(j, opts.tags)
+		if err != nil {
+			// atomicjson will say what is wrong with the module.
+			fmt.Fprintf(stderr, "atomicjson-hook: module %s (%s): %v\n", mod, j.Dir, err)
+			pkgs = nil
+		}
+		j = seen.filter(narrowed, pkgs)
+		if len(j.Patterns) == 0 {
+			if err == nil && len(narrowed.Patterns) == 0 {
+				fmt.Fprintf(stderr, "atomicjson-hook: module %s: nothing to lint under the current build tags and GOOS\n", mod)
+			}
+			continue
+		}
 		cmd := exec.Command(tool, append(append([]string(nil), opts.flags...), j.Patterns...)...)
 		cmd.Dir = j.Dir
 		cmd.Stdout = stdout
@@ -74,6 +90,13 @@ func run(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "atomicjson-hook: running atomicjson in %s: %v\n", j.Dir, err)
 			c = exitFailed
 		}
+		switch c {
+		case 0:
+		case exitFindings:
+			fmt.Fprintf(stderr, "atomicjson-hook: module %s (%s): findings reported\n", mod, j.Dir)
+		default:
+			fmt.Fprintf(stderr, "atomicjson-hook: module %s (%s): atomicjson failed with exit code %d\n", mod, j.Dir, c)
+		}
 		code = max(code, c)
 	}
 	return code
@@ -83,6 +106,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 type options struct {
 	allModules bool
 	flags      []string // passed to atomicjson
+	tags       string   // the value of -tags among them
 	files      []string
 }
 
@@ -90,7 +114,7 @@ type options struct {
 // the analyzer's (read from its flag set, so they stay in step) and the
 // driver's. Only they may take their value from the next argument.
 func valueFlags() map[string]bool {
-	m := map[string]bool{"c": true, "cpuprofile": true, "memprofile": true, "trace": true, "debug": true}
+	m := map[string]bool{"c": true, "cpuprofile": true, "memprofile": true, "trace": true, "debug": true, "tags": true}
 	analyzer.New(analyzer.DefaultConfig()).Flags.VisitAll(func(f *flag.Flag) {
 		if b, ok := f.Value.(interface{ IsBoolFlag() bool }); !ok || !b.IsBoolFlag() {
 			m[f.Name] = true
@@ -128,12 +152,19 @@ func parseArgs(args []string) (options, error) {
 			return o, fmt.Errorf("bad flag syntax: %s", a)
 		}
 		o.flags = append(o.flags, a)
-		if !hasValue && takesValue[name] {
+		value := ""
+		if hasValue {
+			value = a[strings.Index(a, "=")+1:]
+		} else if takesValue[name] {
 			if i+1 == len(args) {
 				return o, fmt.Errorf("flag needs a value: %s", a)
 			}
 			i++
-			o.flags = append(o.flags, args[i])
+			value = args[i]
+			o.flags = append(o.flags, value)
+		}
+		if name == "tags" {
+			o.tags = value
 		}
 	}
 	return o, nil

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -114,7 +115,7 @@ func TestPreCommit(t *testing.T) {
 		"    rev: " + rev + "\n" +
 		"    hooks:\n" +
 		"      - id: atomicjson\n" +
-		"        args: [\"-extensions=.json,.geojson\"] # quoted: a bare comma splits YAML flow lists\n" +
+		"        args: [\"-extensions=.json,.geojson\", \"-tags\", \"integration\"] # quoted: a bare comma splits YAML flow lists\n" +
 		"      - id: atomicjson-all\n" +
 		"        stages: [manual]\n"
 	e2e.WriteFiles(t, repo, map[string]string{
@@ -173,11 +174,48 @@ func TestPreCommit(t *testing.T) {
 		t.Errorf("%d commits, want 3", n)
 	}
 
+	// Nothing buildable is nothing to lint: a module of pinned tools (only
+	// a tools.go behind //go:build tools) and a package for another OS pass.
+	if res := commit("pinned tools, windows package", map[string]string{
+		"pins/go.mod":    "module example.com/pins\n\ngo 1.26\n",
+		"pins/tools.go":  "//go:build tools\n\npackage pins\n\nimport _ \"example.com/pins/none\"\n",
+		"svc/win/win.go": "//go:build windows\n\npackage win\n\nimport \"os\"\n\n// Save writes the state.\nfunc Save(b []byte) error { return os.WriteFile(\"state.json\", b, 0o644) }\n",
+	}); res.ExitCode != 0 {
+		t.Errorf("commit of a tools module and a windows-only package: want it to pass:\n%s", res)
+	}
+	// -tags integration in args: (two arguments) reaches the analyzer.
+	res = commit("tagged violation", map[string]string{
+		"svc/it/it.go": "//go:build integration\n\npackage it\n\nimport \"os\"\n\n// Save writes the fixture.\nfunc Save(b []byte) error { return os.WriteFile(\"fixture.json\", b, 0o644) }\n",
+	})
+	if res.ExitCode == 0 || !strings.Contains(res.Stdout+res.Stderr, `it.go:8:36: os.WriteFile writes "fixture.json"`) || !strings.Contains(res.Stdout+res.Stderr, "module example.com/svc") {
+		t.Errorf("commit of a violation behind the integration tag: want it blocked, the module named:\n%s", res)
+	}
+	mustRun(t, repo, env, git, "rm", "-q", "--cached", "svc/it/it.go")
+	if err := os.Remove(filepath.Join(repo, "svc/it/it.go")); err != nil {
+		t.Fatal(err)
+	}
+
 	res = e2e.Run(t, repo, env, preCommit, "run", "--hook-stage", "manual", "atomicjson-all", "--all-files")
 	if res.ExitCode == 0 || !strings.Contains(res.Stdout+res.Stderr, configDiag) {
 		t.Errorf("atomicjson-all: want the committed violation reported:\n%s", res)
 	}
 	if strings.Contains(res.Stdout+res.Stderr, "map.") {
 		t.Errorf("atomicjson-all: the fixed file is reported:\n%s", res)
+	}
+	if out := res.Stdout + res.Stderr; strings.Contains(out, "matched no packages") || strings.Contains(out, "build constraints exclude") || !strings.Contains(out, "module example.com/pins: nothing to lint") {
+		t.Errorf("atomicjson-all: the tools module must be skipped, not fail:\n%s", res)
+	}
+
+	// pre-commit splits a file list longer than 128 KiB into several runs
+	// of the hook; the package spanning two of them is reported once.
+	many := map[string]string{"svc/big/bad.go": strings.Replace(consumer["tools/gen/gen.go"], "package gen", "package big", 1)}
+	for i := range 1900 {
+		many[fmt.Sprintf("svc/big/a_file_with_a_long_name_to_fill_the_command_line_quickly_%04d.go", i)] = fmt.Sprintf("package big\n\nconst c%d = %d\n", i, i)
+	}
+	e2e.WriteFiles(t, repo, many)
+	mustRun(t, repo, env, git, "add", "-A")
+	res = e2e.Run(t, repo, env, preCommit, "run", "atomicjson", "--all-files")
+	if n := strings.Count(res.Stdout+res.Stderr, `bad.go:6:35: os.WriteFile writes "config.json"`); res.ExitCode == 0 || n != 1 {
+		t.Errorf("--all-files over a split file list: want the finding in svc/big once, got it %d times:\n%.3000s", n, res)
 	}
 }
