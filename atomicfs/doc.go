@@ -153,10 +153,10 @@
 // after the read-back. WriteFile compares with data as data is at the comparison: a change to
 // data after its bytes reached the file is caught; a change before is not (the file then holds
 // the changed bytes, as data does). A reading that comes from the storage is an option:
-// WithDeviceVerify drops the file's (clean, just fsynced) cached pages before reading back, so
-// that the reads reach the device (on Linux; the tests show it with the kernel's per-process
-// read_bytes count). It costs a device read of the whole file before the rename; see
-// BENCHMARKS.md.
+// WithDeviceVerify drops the file's (clean, just fsynced) cached pages before reading back and
+// checks with mincore(2) that none stayed, so that the reads reach the device (on Linux; the
+// tests show it with the kernel's per-process read_bytes count). It costs a device read of the
+// whole file before the rename; see BENCHMARKS.md.
 //
 // # Options
 //

@@ -69,13 +69,17 @@ func WithoutVerify() Option {
 
 // WithDeviceVerify makes the read-back come from the storage instead of the page cache: after
 // the fsync, the temp file's cached pages are dropped (posix_fadvise POSIX_FADV_DONTNEED; after
-// the fsync they are clean, so the kernel can drop them), and the reads that verify the file are
-// served by the file system from the device (for a network file system, from the server). It
-// then also catches a file system or driver that acknowledged the fsync but stores, or returns,
-// other bytes than were written, at the cost of reading the whole file from the device before
-// the rename (see BENCHMARKS.md). What it does not prove: that the medium holds the data — a
-// drive may answer the read from its own cache — nor anything after the read-back. On tmpfs
-// the memory is the storage, and the read-back reads it.
+// the fsync they are clean, so the kernel can drop them) and mincore(2) confirms that none is
+// left, so the reads that verify the file are served by the file system from the device (for a
+// network file system, from the server). It then also catches a file system or driver that
+// acknowledged the fsync but stores, or returns, other bytes than were written, and a change to
+// the temp file after the fsync (its dirty pages cannot be dropped), at the cost of reading the
+// whole file from the device before the rename (see BENCHMARKS.md). A page that stays in memory
+// (dirty, or mapped by another process) fails the write with ErrVerify. What it does not prove:
+// that the medium holds the data — a drive may answer the read from its own cache — nor
+// anything after the read-back. On tmpfs and ramfs the memory is the storage, and the read-back
+// reads it; on ZFS, whose own cache (the ARC) cannot be dropped for one file, the write fails
+// with an error matching errors.ErrUnsupported, the target untouched.
 //
 // It is supported on Linux only: elsewhere (and combined with WithoutVerify or WithoutSync,
 // which it contradicts) the call fails before anything is written, with an error that for an

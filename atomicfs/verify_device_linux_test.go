@@ -3,6 +3,7 @@ package atomicfs
 import (
 	"bufio"
 	"bytes"
+	"errors"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -53,7 +54,7 @@ func diskDir(t testing.TB) string {
 		if err := unix.Statfs(dir, &st); err != nil {
 			t.Fatal(err)
 		}
-		switch st.Type {
+		switch uint32(st.Type) {
 		case unix.TMPFS_MAGIC, unix.RAMFS_MAGIC, unix.NFS_SUPER_MAGIC, unix.FUSE_SUPER_MAGIC, unix.V9FS_MAGIC:
 			return false
 		}
@@ -140,3 +141,45 @@ func TestDeviceVerifyCatchesWrongDeviceData(t *testing.T) {
 	wantContent(t, target, []byte("old"))
 	wantNoTemps(t, dir)
 }
+
+// TestDeviceVerifyRefusesPagesKeptInMemory: when the temp file's pages cannot be dropped because
+// another mapping holds them (here a mapping made during the fsync and kept until the write has
+// returned), WithDeviceVerify fails with ErrVerify instead of reading back from memory.
+func TestDeviceVerifyRefusesPagesKeptInMemory(t *testing.T) {
+	faultSink = 0
+	dir := diskDir(t)
+	target := filepath.Join(dir, "state.json")
+	writeRaw(t, target, []byte("old"), 0o644)
+	var mapped []byte
+	t.Cleanup(func() {
+		if mapped != nil {
+			unix.Munmap(mapped)
+		}
+	})
+	withOps(t, func(o *fileOps) {
+		o.sync = func(f *os.File) error {
+			if err := f.Sync(); err != nil {
+				return err
+			}
+			var err error
+			mapped, err = unix.Mmap(int(f.Fd()), 0, len(verifyData), unix.PROT_READ, unix.MAP_SHARED)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i := 0; i < len(mapped); i += 4096 {
+				faultSink += mapped[i] // fault every page in
+			}
+			return nil
+		}
+	})
+	err := WriteFile(target, verifyData, 0o644, WithDeviceVerify())
+	wantStepError(t, err, "verify", target)
+	if !errors.Is(err, ErrVerify) || !strings.Contains(err.Error(), "stayed in memory") {
+		t.Fatalf("got %v, want ErrVerify saying the pages stayed in memory", err)
+	}
+	wantContent(t, target, []byte("old"))
+	wantNoTemps(t, dir)
+}
+
+// faultSink keeps the reads that fault pages in from being optimized away.
+var faultSink byte

@@ -154,14 +154,19 @@ func init() {
 }
 
 // TestVerifyCatchesTempChangedByAnotherProcess: another process that opens the temp file and
-// changes it between the write and the read-back (here: during the fsync) is caught — the
-// overwritten byte, the truncation and the appended bytes alike.
+// changes it between the write and the read-back (here: after the fsync) is caught — the
+// overwritten byte, the truncation and the appended bytes alike. Under WithDeviceVerify the
+// change is caught before the read-back: the pages it dirtied cannot be dropped.
 func TestVerifyCatchesTempChangedByAnotherProcess(t *testing.T) {
 	wrote := fmt.Sprint(len(verifyData)) // both lengths are in the message
 	for _, mode := range []struct{ name, msg string }{
 		{"overwrite", "differ"}, {"truncate", wrote}, {"append", wrote},
 	} {
 		for _, w := range verifyWriters() {
+			msg := mode.msg
+			if strings.Contains(w.name, "WithDeviceVerify") {
+				msg = "stayed in memory"
+			}
 			t.Run(mode.name+"/"+w.name, func(t *testing.T) {
 				wantCaught(t, w.write, func(o *fileOps) {
 					o.sync = func(f *os.File) error {
@@ -169,7 +174,7 @@ func TestVerifyCatchesTempChangedByAnotherProcess(t *testing.T) {
 						runScribble(t, mode.name, tempIn(t, filepath.Dir(f.Name())))
 						return err
 					}
-				}, mode.msg)
+				}, msg)
 			})
 		}
 	}
