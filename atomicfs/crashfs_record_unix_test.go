@@ -18,8 +18,9 @@ import (
 )
 
 // crashRecorder records, through the fault seam, the operations a write makes on the files under
-// one root directory, as a trace for the crash-state model. Every seam function is wrapped: the
-// real call is made, and if it changed what a power cut can leave, a trace entry is appended. Files
+// one root directory, as a trace for the crash-state model. Every seam function that can change
+// what a power cut leaves is wrapped (TestCrashRecorderCoversTheSeam keeps that list complete):
+// the real call is made, and if it changed something, a trace entry is appended. Files
 // and directories are identified by device and inode, so the trace names objects, not paths; an
 // inode seen again after it was replaced (inode numbers are reused) is a new object, since only a
 // create or mkdir brings an inode into the trace.
@@ -192,7 +193,7 @@ func (r *crashRecorder) wrap(o *fileOps) {
 	o.openFile = func(d *directory, name string, flag int, perm fs.FileMode) (*os.File, error) {
 		r.mu.Lock()
 		defer r.mu.Unlock()
-		_, existed := entryID(d, name)
+		_, lookupErr := entryID(d, name) // an error: the entry is not there yet
 		f, err := real.openFile(d, name, flag, perm)
 		if err != nil {
 			return f, err
@@ -200,7 +201,7 @@ func (r *crashRecorder) wrap(o *fileOps) {
 		switch {
 		case flag&os.O_TRUNC != 0:
 			r.failf("open %s: O_TRUNC is not in the model", d.join(name))
-		case flag&os.O_CREATE != 0 && existed != nil:
+		case flag&os.O_CREATE != 0 && lookupErr != nil:
 			dir, derr := statID(d.fd)
 			id, ferr := statID(fileFD(f))
 			if derr != nil || ferr != nil {
