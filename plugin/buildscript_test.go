@@ -130,3 +130,28 @@ func TestCustomGCLVersion(t *testing.T) {
 		t.Errorf(".custom-gcl.yml builds golangci-lint %s, scripts/build-golangci-lint %s", gcl, script)
 	}
 }
+
+// TestBuildScriptInWorkspace runs scripts/build-golangci-lint in a checkout
+// that is part of a go.work workspace with another module, where go list -m
+// lists both: the script must still recognise the checkout.
+func TestBuildScriptInWorkspace(t *testing.T) {
+	bash := e2e.LookPath(t, "bash")
+	root, err := e2e.ModuleRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ws := t.TempDir()
+	e2e.WriteFiles(t, ws, map[string]string{
+		"go.work":       "go 1.26.0\n\nuse (\n\t" + root + "\n\t./other\n)\n",
+		"other/go.mod":  "module example.com/other\n\ngo 1.26.0\n",
+		"other/main.go": "package main\n\nfunc main() {}\n",
+	})
+	env := e2e.Env("GOWORK="+filepath.Join(ws, "go.work"), "GOFLAGS=")
+	if res := e2e.Run(t, root, env, "go", "list", "-m"); !strings.Contains(res.Stdout, "example.com/other") {
+		t.Fatalf("the workspace does not take effect, the test proves nothing: %s", res)
+	}
+	res := e2e.Run(t, root, env, bash, filepath.Join(root, "scripts", "build-golangci-lint"), "-version")
+	if res.ExitCode != 0 || !regexp.MustCompile(`^v2\.\d+\.\d+-atomicjson-[0-9a-f]{16}\n$`).MatchString(res.Stdout) {
+		t.Errorf("-version inside a workspace: want the version, got %s", res)
+	}
+}
