@@ -118,7 +118,7 @@ func updateRaw(s *Store, ctx context.Context, rec *lockRecorder, rel string, fn 
 // While fn runs no Store in any process writes anything under the root, so fn may also remove
 // temp files and rewrite any file.
 func (s *Store) withSystemLocks(ctx context.Context, rec *lockRecorder, fn func(cur systemFiles) (systemFiles, error)) error {
-	if err := s.createMissing(ctx, rec, TopicIndexFile, MetricsFile, LockMetricsFile); err != nil {
+	if _, err := s.createMissing(ctx, rec, TopicIndexFile, MetricsFile, LockMetricsFile); err != nil {
 		return err
 	}
 	var cur, next systemFiles
@@ -191,8 +191,9 @@ func (s *Store) viewSystem(ctx context.Context, fn func(cur systemFiles) error) 
 // (that is where it will be created), and one process cannot hold two of those on one directory:
 // flock(2) through a second descriptor waits for the first. With these files present, a nest of
 // locks holds at most one directory lock, the content index's, which is never created empty (a
-// missing index is a state Recover and Repair must see as it is).
-func (s *Store) createMissing(ctx context.Context, rec *lockRecorder, rels ...string) error {
+// missing index is a state Recover and Repair must see as it is). It returns the files it created.
+func (s *Store) createMissing(ctx context.Context, rec *lockRecorder, rels ...string) ([]string, error) {
+	var created []string
 	for _, rel := range rels {
 		if s.exists(rel) {
 			continue
@@ -201,13 +202,14 @@ func (s *Store) createMissing(ctx context.Context, rec *lockRecorder, rels ...st
 			if old != nil {
 				return nil, atomicfs.SkipWrite // created meanwhile
 			}
+			created = append(created, rel)
 			return encodeJSON(emptyContent[rel])
 		})
 		if err != nil {
-			return err
+			return created, err
 		}
 	}
-	return nil
+	return created, nil
 }
 
 // emptyContent is what createMissing writes for each file it may create.

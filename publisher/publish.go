@@ -77,7 +77,7 @@ func (s *Store) Publish(ctx context.Context, p Post) (Result, error) {
 // topic index is created first if it is missing, so that its lock is not its directory's, which
 // the content index's may need to be (see createMissing).
 func (s *Store) publishWithTopic(ctx context.Context, rec *lockRecorder, p Post) (Result, error) {
-	if err := s.createMissing(ctx, rec, TopicIndexFile); err != nil {
+	if _, err := s.createMissing(ctx, rec, TopicIndexFile); err != nil {
 		return Result{}, wrapTopicErr("publish", err)
 	}
 	var res Result

@@ -54,6 +54,14 @@ func (s *Store) Repair(ctx context.Context) (*RepairReport, error) {
 		return rep, nil
 	}
 	rec := &lockRecorder{}
+	// Created here rather than by withSystemLocks, so that the report lists them.
+	created, err := s.createMissing(ctx, rec, TopicIndexFile, MetricsFile, LockMetricsFile)
+	for _, rel := range created {
+		rep.Changes = append(rep.Changes, Change{Action: "created-empty", Path: rel, Detail: "was missing; created empty so that all the locks can be held together"})
+	}
+	if err != nil {
+		return rep, s.recordLocksAfter(ctx, rec, wrap("repair", "", err))
+	}
 	err = s.withSystemLocks(ctx, rec, func(cur systemFiles) (systemFiles, error) {
 		return s.repairLocked(cur, rep)
 	})
