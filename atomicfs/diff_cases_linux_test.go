@@ -10,6 +10,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"unsafe"
 
 	"golang.org/x/sys/unix"
 )
@@ -548,9 +549,32 @@ func diffCases() []diffCase {
 			setup:   func(t *testing.T, b *diffTree) { b.file("t.json", old, 0o644, byRoot) },
 			hold:    "t.json",
 			target:  "/proc/self/fd/FD",
-			differs: "A file written through /proc/self/fd/N",
+			differs: "A file held open",
 			documented: func(want *diffOutcome) {
 				want.result.Held = old
+			},
+		},
+		{
+			name:    "file held open by the writer",
+			setup:   func(t *testing.T, b *diffTree) { b.file("t.json", old, 0o644, byRoot) },
+			hold:    "t.json",
+			target:  "t.json",
+			differs: "A file held open",
+			documented: func(want *diffOutcome) {
+				want.result.Held = old
+			},
+		},
+		{
+			name: "file watched with inotify",
+			setup: func(t *testing.T, b *diffTree) {
+				b.file("t.json", old, 0o644, byRoot)
+				b.fd = watchFile(t, b.path("t.json"))
+			},
+			target:  "t.json",
+			observe: func(t *testing.T, b *diffTree) string { return watchedEvents(t, b.fd) },
+			differs: "A file watched with inotify",
+			documented: func(want *diffOutcome) {
+				want.extra = "the watch saw the file deleted"
 			},
 		},
 		{
@@ -803,6 +827,49 @@ func aclTree(t *testing.T, b *diffTree) {
 		{tag: aclUserObj, perm: 6}, {tag: aclUser, perm: 6, id: bobUID}, {tag: aclGroupObj, perm: 4},
 		{tag: aclMask, perm: 6}, {tag: aclOther, perm: 0},
 	}))
+}
+
+// watchFile returns an inotify descriptor watching path (closed after the test).
+func watchFile(t *testing.T, path string) int {
+	fd, err := unix.InotifyInit1(unix.IN_NONBLOCK | unix.IN_CLOEXEC)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { unix.Close(fd) })
+	if _, err := unix.InotifyAddWatch(fd, path, unix.IN_MODIFY|unix.IN_DELETE_SELF); err != nil {
+		t.Fatal(err)
+	}
+	return fd
+}
+
+// watchedEvents says what the watch of watchFile saw: the file modified, deleted, both or neither.
+func watchedEvents(t *testing.T, fd int) string {
+	var modified, deleted bool
+	buf := make([]byte, 64<<10)
+	for {
+		n, err := unix.Read(fd, buf)
+		if errors.Is(err, unix.EAGAIN) {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		for b := buf[:n]; len(b) >= unix.SizeofInotifyEvent; {
+			ev := (*unix.InotifyEvent)(unsafe.Pointer(&b[0]))
+			modified = modified || ev.Mask&unix.IN_MODIFY != 0
+			deleted = deleted || ev.Mask&unix.IN_DELETE_SELF != 0
+			b = b[unix.SizeofInotifyEvent+int(ev.Len):]
+		}
+	}
+	switch {
+	case modified && deleted:
+		return "the watch saw the file modified and deleted"
+	case modified:
+		return "the watch saw the file modified"
+	case deleted:
+		return "the watch saw the file deleted"
+	}
+	return "the watch saw nothing"
 }
 
 // fileCaps returns a security.capability value (VFS_CAP_REVISION_2) granting capability c as permitted
