@@ -60,8 +60,9 @@ func rename(oldpath, newpath string) error {
 		}
 		return nil
 	case errors.Is(err, windows.ERROR_FILE_NOT_FOUND),
-		// Some file systems (FAT, some network redirectors) do not implement ReplaceFileW;
-		// there a file has no ACL or streams to keep, and a move does the same.
+		// Some file systems (FAT, some network redirectors) do not implement ReplaceFileW. On
+		// FAT a file has no ACL or streams to keep; on a redirector the move loses what
+		// ReplaceFileW would have kept, as the README's drop-in differences table says.
 		errors.Is(err, windows.ERROR_NOT_SUPPORTED), errors.Is(err, windows.ERROR_INVALID_FUNCTION):
 		// No file to replace (or none that ReplaceFileW can): a plain move, replacing whatever
 		// another writer may have created meanwhile, as a rename does on Unix.
