@@ -44,7 +44,7 @@ func (c *checker) checkSink(u *unit, call *ast.CallExpr, fn *types.Func, s sink)
 	if len(call.Args) <= s.path || (s.data >= 0 && len(call.Args) <= s.data) {
 		return false
 	}
-	if s.kind == openFile && (len(call.Args) < 2 || !c.openFlags(u, fn.Pkg(), call.Args[1], flagsTruncate)) {
+	if s.kind == openFile && (len(call.Args) < 2 || !c.openFlags(u, fn.Pkg(), call.Args[1], flagsTruncate) && !c.truncatedLater(u, call, fn.Pkg())) {
 		return false
 	}
 	if c.renamedTemp(u, call) {

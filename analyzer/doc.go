@@ -6,7 +6,8 @@
 // atomicjson: report non-atomic writes of JSON files
 //
 // os.WriteFile, ioutil.WriteFile, os.Create and an os.OpenFile that creates
-// or truncates for writing all truncate the target first and write second:
+// or truncates for writing (or opens for writing, then calls f.Truncate)
+// all truncate the target first and write second:
 // a crash, a kill -9 or a power cut in between leaves an empty or partial
 // file, and for JSON that means an unparseable config, index or state file.
 // The pass reports such a write when it can prove that the target is JSON:

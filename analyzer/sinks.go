@@ -263,3 +263,19 @@ func (c *checker) openFlags(u *unit, osPkg *types.Package, flags ast.Expr, pred 
 	}
 	return false
 }
+
+// truncatedLater reports whether the file that call (os.OpenFile) opens for
+// writing without O_TRUNC is truncated by f.Truncate afterwards: a rewrite
+// in place, as non-atomic as O_TRUNC.
+func (c *checker) truncatedLater(u *unit, call *ast.CallExpr, osPkg *types.Package) bool {
+	f := u.dest[call]
+	if f == nil || !c.openFlags(u, osPkg, call.Args[1], flagsWrite) {
+		return false
+	}
+	for _, m := range u.methods[f] {
+		if m.Pos() > call.End() && isMethod(c.callee(u, m), "os", "File", "Truncate") {
+			return true
+		}
+	}
+	return false
+}

@@ -3,6 +3,7 @@ package analyzer
 import (
 	"go/ast"
 	"go/constant"
+	"go/token"
 	"go/types"
 )
 
@@ -87,6 +88,8 @@ func (c *checker) returnedResult(u *unit, call *ast.CallExpr) int {
 				found = i
 			case f != nil && isNameCall(info, r, f):
 				found = i
+			case f != nil && holdsInLiteral(info, r, f):
+				found = i // return &tempWriter{f: f, path: path}
 			case pathArg != nil && isString(res.At(i).Type()) && identObj(info, r) != nil && c.sameValue(u, r, pathArg):
 				found = i
 			}
@@ -128,8 +131,8 @@ func (c *checker) exportTemps(u *unit) bool {
 			continue
 		}
 		i := c.returnedResult(u, call)
-		if i < 0 {
-			continue
+		if t := u.fn.Signature().Results(); i < 0 || !isOSFile(t.At(i).Type()) && !isString(t.At(i).Type()) {
+			continue // not returned, or inside a value the caller cannot rename by
 		}
 		tf := tempFact{Result: i, Synced: c.openedSynced(u, call) || c.syncedAfter(u, call)}
 		var old tempFact
@@ -165,4 +168,26 @@ func isOSFile(t types.Type) bool {
 	}
 	n, ok := types.Unalias(p.Elem()).(*types.Named)
 	return ok && n.Obj().Name() == "File" && n.Obj().Pkg() != nil && n.Obj().Pkg().Path() == "os"
+}
+
+// holdsInLiteral reports whether e is a composite literal (or its address)
+// with f, or f.Name(), among its elements.
+func holdsInLiteral(info *types.Info, e ast.Expr, f types.Object) bool {
+	if u, ok := e.(*ast.UnaryExpr); ok && u.Op == token.AND {
+		e = ast.Unparen(u.X)
+	}
+	lit, ok := e.(*ast.CompositeLit)
+	if !ok {
+		return false
+	}
+	for _, el := range lit.Elts {
+		if kv, ok := el.(*ast.KeyValueExpr); ok {
+			el = kv.Value
+		}
+		el = ast.Unparen(el)
+		if identObj(info, el) == f || isNameCall(info, el, f) {
+			return true
+		}
+	}
+	return false
 }

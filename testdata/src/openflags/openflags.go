@@ -58,3 +58,27 @@ func exclTempNoSync(v any) error {
 	f.Close()
 	return os.Rename(tmp, "state.json") // want `os\.Rename replaces "state\.json" without fsyncing the temp file first`
 }
+
+// Opened for writing without O_TRUNC, then truncated: a rewrite in place.
+func truncatedInPlace(v any) error {
+	f, err := os.OpenFile("state.json", os.O_RDWR, 0) // want `os\.OpenFile writes "state\.json" non-atomically: path ends in \.json`
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	if err := f.Truncate(0); err != nil {
+		return err
+	}
+	return json.NewEncoder(f).Encode(v)
+}
+
+func truncatedMarked(v any) {
+	f, _ := os.OpenFile("t.json", os.O_RDWR, 0) // want `os\.OpenFile writes "t\.json" non-atomically: path ends in \.json`
+	f.Truncate(0)
+	json.NewEncoder(f).Encode(v)
+	f.Close()
+	g, _ := os.OpenFile("u.json", os.O_RDONLY, 0) // read-only: not a write, whatever follows
+	g.Truncate(0)
+	h, _ := os.OpenFile("w.json", os.O_RDWR, 0) // written in place without truncation: not this rule
+	h.WriteAt([]byte("1"), 10)
+}

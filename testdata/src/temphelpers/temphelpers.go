@@ -88,3 +88,27 @@ func localReplace(v any) error {
 }
 
 func move(from, to string) error { return os.Rename(from, to) } // want move:`renames\(0, 1\)`
+
+// A writer type holds the temp file and renames it in a method: the
+// constructor's os.Create is the temp half, not a write of the target.
+type tempWriter struct {
+	f    *os.File
+	path string
+}
+
+func newTempWriter(path string) (*tempWriter, error) {
+	f, err := os.Create(path + ".tmp")
+	if err != nil {
+		return nil, err
+	}
+	json.NewEncoder(f).Encode(path)
+	return &tempWriter{f: f, path: path}, nil
+}
+
+func (w *tempWriter) Commit() error {
+	if err := w.f.Sync(); err != nil {
+		return err
+	}
+	w.f.Close()
+	return os.Rename(w.f.Name(), w.path)
+}
