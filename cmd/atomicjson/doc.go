@@ -1,15 +1,11 @@
 // Atomicjson reports writes of JSON files that a crash can leave empty or
 // half-written, and rewrites them to use atomicfs.
 //
-// os.WriteFile, ioutil.WriteFile, os.Create and a truncating os.OpenFile
-// truncate the target first and write second; a crash, a kill -9 or a power
-// cut in between leaves an unparseable JSON file. atomicjson finds those
-// writes when the target is known to be JSON (its path ends in .json, the
-// bytes come from encoding/json, the file is fed to a json.Encoder, or a
-// wrapper in any package passes its argument to such a write), as well as
-// hand-rolled temp-file-and-rename code that renames without fsyncing first.
-// The cure is atomicfs.WriteFile (github.com/atomicjson/atomicjson/atomicfs):
-// temp file, fsync, verify, rename, fsync the directory.
+// What it reports, and why, is documented once, in package
+// github.com/atomicjson/atomicjson/analyzer (go doc, or atomicjson -help,
+// which prints the same text). The cure is atomicfs.WriteFile
+// (github.com/atomicjson/atomicjson/atomicfs): temp file, fsync, verify,
+// rename, fsync the directory.
 //
 // It is the analyzer of package github.com/atomicjson/atomicjson/analyzer
 // wrapped in the standard single-analyzer driver, so it runs standalone and
