@@ -25,8 +25,7 @@ type lockWait struct {
 	timeout   time.Duration // WithLockTimeout; 0: none
 	deadline  time.Time     // start + timeout
 	start     time.Time
-	tried     bool // an attempt has found the lock free or held
-	contended bool // the first attempt found it held
+	contended bool // an attempt found the lock (or a part of it) held
 }
 
 // newLockWait starts the wait of a call with options o. A context already done is its error: the
@@ -55,8 +54,8 @@ func (w *lockWait) acquire(try func() (bool, error), block func() error) error {
 	if err != nil {
 		return err
 	}
-	if !w.tried {
-		w.tried, w.contended = true, !ok
+	if !ok {
+		w.contended = true
 	}
 	if ok {
 		return nil

@@ -13,10 +13,11 @@ import (
 
 // heldLock is a held Update lock: flock(2) on the target file itself (opened by its path, so the
 // kernel resolves the path and its links as os.WriteFile's open would), or, while the target does
-// not exist, on the directory it will be created in.
+// not exist, on the directory it will be created in (see lockCreation).
 type heldLock struct {
-	f      *os.File
-	isFile bool // f is the target, and its content is read through f
+	f        *os.File  // the target, locked; nil while it does not exist
+	creation *dirShare // while it does not exist: this call's share of its directory's lock
+	base     string    // and its name in that directory
 }
 
 // lockFile takes the lock of the file name in mode. Waiting on a file that is then replaced (the
@@ -33,7 +34,7 @@ func lockFile(name string, _ fs.FileMode, mode lockMode, o *options, w *lockWait
 	for {
 		f, err := openTarget(name)
 		if errors.Is(err, fs.ErrNotExist) {
-			l, err := lockCreation(name, how, mode == exclusive && o.mkdirAll, o, w)
+			l, err := lockCreation(name, mode, mode == exclusive && o.mkdirAll, o, w)
 			if l != nil || err != nil {
 				return l, err
 			}
@@ -52,48 +53,10 @@ func lockFile(name string, _ fs.FileMode, mode lockMode, o *options, w *lockWait
 			return nil, fail("lock", name, name, err)
 		}
 		if same {
-			return &heldLock{f: f, isFile: true}, nil
+			return &heldLock{f: f}, nil
 		}
 		f.Close() // replaced or removed while we waited: lock what the path names now
 	}
-}
-
-// lockCreation locks the directory in which the missing file name will be created. It returns
-// nil and no error if name exists after all (the caller locks it instead).
-func lockCreation(name string, how int, mkdir bool, o *options, w *lockWait) (*heldLock, error) {
-	dir, err := creationDir(name)
-	if errors.Is(err, fs.ErrExist) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fail("open", name, name, err)
-	}
-	d, err := os.Open(dir)
-	if errors.Is(err, fs.ErrNotExist) && mkdir {
-		if err := mkdirAll(dir, o.dirPerm, o.noSync); err != nil {
-			return nil, fail("mkdir", name, dir, withoutDirSyncMark(err))
-		}
-		d, err = os.Open(dir)
-	}
-	if err != nil {
-		return nil, fail("lock", name, dir, err)
-	}
-	if err := w.acquire(tryFlock(d, how), blockFlock(d, how)); err != nil {
-		d.Close()
-		return nil, fail("lock", name, dir, err)
-	}
-	same, err := stillAt(d, dir)
-	if err == nil && same {
-		_, err = os.Stat(name)
-		if errors.Is(err, fs.ErrNotExist) {
-			return &heldLock{f: d}, nil
-		}
-	}
-	d.Close()
-	if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return nil, fail("lock", name, dir, err)
-	}
-	return nil, nil // the directory was replaced, or name created meanwhile: start over
 }
 
 // openTarget opens the existing file name for reading and locking. O_NONBLOCK keeps the open of
@@ -119,37 +82,38 @@ func openTarget(name string) (*os.File, error) {
 	return f, nil
 }
 
-// creationDir returns the directory in which a write of the missing file name creates it: name's
-// own directory, or, if name is a dangling symbolic link (or a chain of them), the directory of
-// the file the last link names. The paths are handed to the kernel as they are, never cleaned,
-// so that a ".." after a linked directory climbs out of the real one, as the kernel's open does.
-// It returns an error matching fs.ErrExist if the file turns out to exist.
-func creationDir(name string) (string, error) {
+// creationDir returns the directory in which a write of the missing file name creates it, and
+// the name it gets there: name's own directory and base name, or, if name is a dangling symbolic
+// link (or a chain of them), those of the file the last link names. The paths are handed to the
+// kernel as they are, never cleaned, so that a ".." after a linked directory climbs out of the
+// real one, as the kernel's open does. It returns an error matching fs.ErrExist if the file turns
+// out to exist.
+func creationDir(name string) (dir, base string, err error) {
 	if strings.HasSuffix(name, "/") {
-		return "", &fs.PathError{Op: "open", Path: name, Err: syscall.EISDIR}
+		return "", "", &fs.PathError{Op: "open", Path: name, Err: syscall.EISDIR}
 	}
 	path := name
 	for range maxLinks {
 		fi, err := os.Lstat(path)
 		if errors.Is(err, fs.ErrNotExist) {
-			return parentDir(path), nil
+			return parentDir(path), path[strings.LastIndexByte(path, '/')+1:], nil
 		}
 		if err != nil {
-			return "", err
+			return "", "", err
 		}
 		if fi.Mode()&fs.ModeSymlink == 0 {
-			return "", fs.ErrExist
+			return "", "", fs.ErrExist
 		}
 		dest, err := os.Readlink(path)
 		if err != nil {
-			return "", err
+			return "", "", err
 		}
 		if !strings.HasPrefix(dest, "/") {
 			dest = parentDir(path) + "/" + dest
 		}
 		path = dest
 	}
-	return "", &fs.PathError{Op: "open", Path: name, Err: syscall.ELOOP}
+	return "", "", &fs.PathError{Op: "open", Path: name, Err: syscall.ELOOP}
 }
 
 // parentDir is path without its last element, as the kernel sees it (no cleaning).
@@ -198,7 +162,7 @@ func blockFlock(f *os.File, how int) func() error {
 
 // content returns what the locked file holds: nil while it does not exist.
 func (l *heldLock) content() ([]byte, error) {
-	if !l.isFile {
+	if l.f == nil {
 		return nil, nil
 	}
 	var buf bytes.Buffer
@@ -214,4 +178,9 @@ func (l *heldLock) content() ([]byte, error) {
 }
 
 // release unlocks: closing the only descriptor of the lock releases it.
-func (l *heldLock) release() error { return l.f.Close() }
+func (l *heldLock) release() error {
+	if l.creation != nil {
+		return l.creation.leave(l.base)
+	}
+	return l.f.Close()
+}

@@ -5,8 +5,10 @@ package atomicfs
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -159,5 +161,58 @@ func TestUpdateNotRegular(t *testing.T) {
 	err = Update(dir, 0o644, func(old []byte) ([]byte, error) { return []byte("x"), nil })
 	if !errors.Is(err, syscall.EISDIR) {
 		t.Errorf("a directory: got %v, want EISDIR", err)
+	}
+}
+
+// TestUpdateNestedCreations: an Update (or View) of a missing file inside the fn of another, in
+// the same directory, does not wait for itself (the lock of a missing file is on its directory,
+// which the process holds once for all its calls); goroutines creating different and equal
+// missing files in one directory lose nothing.
+func TestUpdateNestedCreations(t *testing.T) {
+	dir := t.TempDir()
+	a, b, c := filepath.Join(dir, "a"), filepath.Join(dir, "b"), filepath.Join(dir, "c")
+	limit := WithLockTimeout(5 * time.Second)
+	err := Update(a, 0o644, func([]byte) ([]byte, error) {
+		err := Update(b, 0o644, func([]byte) ([]byte, error) {
+			return []byte("b"), View(c, func(data []byte) error {
+				if data != nil {
+					t.Errorf("c holds %q", data)
+				}
+				return nil
+			}, limit)
+		}, limit)
+		return []byte("a"), err
+	}, limit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantContent(t, a, []byte("a"))
+	wantContent(t, b, []byte("b"))
+
+	// Two goroutines per name, each name missing until the first of them creates it.
+	var wg sync.WaitGroup
+	const names, each = 4, 10
+	for g := range 2 * names {
+		wg.Go(func() {
+			for i := range each {
+				target := filepath.Join(dir, fmt.Sprintf("n%d-%d.json", g%names, i))
+				if err := UpdateJSON(target, 0o644, func(c *counter) error { c.N++; return nil }, WithoutSync()); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	for n := range names {
+		for i := range each {
+			wantContent(t, filepath.Join(dir, fmt.Sprintf("n%d-%d.json", n, i)), []byte(`{"n":2}`+"\n"))
+		}
+	}
+	dirShares.Lock()
+	left := len(dirShares.m)
+	dirShares.Unlock()
+	if left != 0 {
+		t.Errorf("%d directory shares left after all calls returned", left)
 	}
 }
