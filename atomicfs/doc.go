@@ -18,8 +18,13 @@
 //  5. fsyncs the directory, so that the rename itself survives a power cut.
 //
 // Every failure returns an error naming the step and the target ("atomicfs: rename
-// /srv/state.json: ..."), through which errors.As finds the *fs.PathError of the failing system
-// call and errors.Is its errno. The temp file is removed and the target keeps its old content
+// /srv/state.json: ..."), through which errors.As finds an *fs.PathError: for a failed system
+// call its own, whose errno errors.Is sees; for a failure that is no system call's (an option
+// that does not apply, a value that does not marshal, a file that does not decode) one whose Op
+// is the step and whose Err is the cause. Two kinds of errors carry something else: the error
+// that fn returns in Update, UpdateJSON or View comes back as fn's own (wrapped, with the
+// target's name, "atomicfs: update <name>: <fn's error>"; errors.Is and errors.As see what fn
+// put in it, and nothing more), and Rename's failure carries os.Rename's *os.LinkError. The temp file is removed and the target keeps its old content
 // byte for byte — except when only the final directory fsync fails: the new content is then in
 // place but might not survive a power cut, and the error says so by its step ("fsync directory
 // of") and by matching ErrDirSync. A process killed in the middle of a write leaves its temp
@@ -79,7 +84,11 @@
 // after the previous holder has renamed its new version over it, and then locks the new one
 // instead. The old content is read through the locked descriptor. While the file does not exist,
 // the lock is on the directory it will be created in; once that is held, Update checks that the
-// file is still missing (else it locks the file). There is no lock file, so nothing in the
+// file is still missing (else it locks the file). A process takes a directory's flock once for
+// all of its calls that create files there, and keeps them apart by name itself, so an Update of
+// a missing file nested in the fn of another does not wait for itself; towards other processes
+// the directory's lock is exclusive, so Views of missing files in one directory wait for each
+// other there. There is no lock file, so nothing in the
 // directory can be deleted or replaced to break the lock, and a process killed while holding the
 // lock releases it with its descriptors. Update needs read permission on the file (it reads it)
 // and, to create it, on its directory (which the directory fsync needs too).
@@ -167,6 +176,13 @@
 // the read-back come from the storage instead of the page cache. WithIndent, WithMkdirAll,
 // WithLockTimeout, WithContext and WithLockStats change what is written or how long an update
 // waits, not the guarantees.
+//
+// An option given to a call it does not apply to is an error of that call, before it does
+// anything ("atomicfs: options for x.json: WithLockTimeout does not apply to WriteFile (only to
+// Update, UpdateJSON, View)"): WithIndent applies to WriteJSON and UpdateJSON; WithMkdirAll,
+// WithoutVerify, WithDeviceVerify and WithoutSync to the writes (WriteFile, WriteJSON, Create,
+// Update, UpdateJSON); WithLockTimeout, WithContext and WithLockStats to the locked calls
+// (Update, UpdateJSON, View). WithIndent accepts only JSON whitespace.
 //
 // # Platforms
 //

@@ -43,9 +43,9 @@ var ErrNotRegular = errors.New("not a regular file")
 var ErrDirSync = errors.New("directory fsync failed after the change: it may not survive a power cut")
 
 // opError is the error every call returns: the step that failed and the target as the caller
-// named it, wrapping the cause. The cause is always an *fs.PathError (naming the file the
-// operating system call worked on: the target, the temp file, the directory or the lock file),
-// so errors.As finds it and errors.Is sees its errno.
+// named it, wrapping the cause. Made by fail, the cause is always an *fs.PathError (naming the
+// file the operating system call worked on: the target, the temp file, the directory), so
+// errors.As finds it and errors.Is sees its errno; only Rename's carries an *os.LinkError.
 type opError struct {
 	step string
 	name string

@@ -42,7 +42,10 @@ var fileBufs = sync.Pool{New: func() any { b := make([]byte, 0, fileBufSize); re
 // not touched until Commit, which gives the new file the existing target's mode and (when the
 // process may) owner, or perm minus the umask for a new file, as WriteFile does.
 func Create(name string, perm fs.FileMode, opts ...Option) (*File, error) {
-	o := collect(opts)
+	o, err := collect(callCreate, name, opts)
+	if err != nil {
+		return nil, err
+	}
 	p, err := begin(name, perm, &o)
 	if err != nil {
 		return nil, err

@@ -13,7 +13,10 @@ import (
 // WriteJSON holds the whole document in memory, as json.Marshal does (and as json.Encoder.Encode
 // does too). To stream a large document, Create a File and encode it piece by piece into it.
 func WriteJSON(name string, v any, perm fs.FileMode, opts ...Option) error {
-	o := collect(opts)
+	o, err := collect(callWriteJSON, name, opts)
+	if err != nil {
+		return err
+	}
 	data, err := marshalJSON(v, &o)
 	if err != nil {
 		return fail("marshal", name, name, err)

@@ -20,7 +20,7 @@ func TestWriteJSON(t *testing.T) {
 	}{
 		{"compact", nil, `{"list":[1,2],"name":"a\u003cb"}` + "\n"},
 		{"indented", []Option{WithIndent("", "  ")}, "{\n  \"list\": [\n    1,\n    2\n  ],\n  \"name\": \"a\\u003cb\"\n}\n"},
-		{"prefix", []Option{WithIndent("#", "\t")}, "{\n#\t\"list\": [\n#\t\t1,\n#\t\t2\n#\t],\n#\t\"name\": \"a\\u003cb\"\n#}\n"},
+		{"prefix", []Option{WithIndent(" ", "\t")}, "{\n \t\"list\": [\n \t\t1,\n \t\t2\n \t],\n \t\"name\": \"a\\u003cb\"\n }\n"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

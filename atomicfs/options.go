@@ -2,16 +2,25 @@ package atomicfs
 
 import (
 	"context"
+	"fmt"
 	"io/fs"
+	"math/bits"
+	"strings"
 	"time"
 )
 
 // An Option changes how a call writes or locks. The zero-option call is the safe one: it syncs,
-// verifies and waits for a lock as long as it takes.
+// verifies and waits for a lock as long as it takes. An option that does not apply to the call
+// it is given to (WithLockTimeout to WriteFile, WithIndent to Update, ...) makes the call fail
+// before it does anything, with an error naming the option and the call: an option that would
+// silently do nothing is a mistake worth hearing about.
 type Option func(*options)
 
 // options is the resolved set of Options of one call.
 type options struct {
+	given optionSet // which options were passed
+	err   error     // the first invalid argument of an option
+
 	prefix, indent string
 	indentSet      bool
 
@@ -19,31 +28,117 @@ type options struct {
 	dirPerm  fs.FileMode
 
 	noVerify     bool
-	noSync       bool
 	deviceVerify bool
+	noSync       bool
 
 	lockTimeout time.Duration
 	ctx         context.Context
 	lockStats   func(LockStats)
 }
 
-func collect(opts []Option) options {
+// optionSet is a set of Options, by kind.
+type optionSet uint
+
+const (
+	optIndent optionSet = 1 << iota
+	optMkdirAll
+	optWithoutVerify
+	optDeviceVerify
+	optWithoutSync
+	optLockTimeout
+	optContext
+	optLockStats
+)
+
+// optionNames are the names of the options, in the order of their bits.
+var optionNames = []string{"WithIndent", "WithMkdirAll", "WithoutVerify", "WithDeviceVerify", "WithoutSync", "WithLockTimeout", "WithContext", "WithLockStats"}
+
+// A call is an exported function that takes Options, with the options that apply to it.
+type call struct {
+	name    string
+	accepts optionSet
+}
+
+const (
+	writeOptions = optMkdirAll | optWithoutVerify | optDeviceVerify | optWithoutSync
+	lockOptions  = optLockTimeout | optContext | optLockStats
+)
+
+var (
+	callWriteFile  = call{"WriteFile", writeOptions}
+	callWriteJSON  = call{"WriteJSON", writeOptions | optIndent}
+	callCreate     = call{"Create", writeOptions}
+	callUpdate     = call{"Update", writeOptions | lockOptions}
+	callUpdateJSON = call{"UpdateJSON", writeOptions | lockOptions | optIndent}
+	callView       = call{"View", lockOptions}
+	calls          = []call{callWriteFile, callWriteJSON, callCreate, callUpdate, callUpdateJSON, callView}
+)
+
+// collect resolves the options of call c on the file name. An option that does not apply to c,
+// or has an invalid argument, is an error naming it: nothing has been done then.
+func collect(c call, name string, opts []Option) (options, error) {
 	var o options
 	for _, opt := range opts {
 		if opt != nil {
 			opt(&o)
 		}
 	}
-	return o
+	if extra := o.given &^ c.accepts; extra != 0 {
+		bit := extra & -extra // the first of them
+		return o, fail("options for", name, name, fmt.Errorf("%s does not apply to %s (only to %s)", bit.name(), c.name, bit.callsAccepting()))
+	}
+	if o.err != nil {
+		return o, fail("options for", name, name, o.err)
+	}
+	return o, nil
+}
+
+// name is the name of the single option in s.
+func (s optionSet) name() string { return optionNames[bits.TrailingZeros(uint(s))] }
+
+// callsAccepting lists the calls that accept the option s.
+func (s optionSet) callsAccepting() string {
+	var names []string
+	for _, c := range calls {
+		if c.accepts&s != 0 {
+			names = append(names, c.name)
+		}
+	}
+	return strings.Join(names, ", ")
 }
 
 // WithIndent makes WriteJSON, UpdateJSON and the JSON written by them indent like
 // json.MarshalIndent(v, prefix, indent). Without it the JSON is compact. Either way the file ends
 // with a newline.
+//
+// prefix and indent may hold only JSON whitespace (space, tab, newline, carriage return), as
+// anything else would make the file invalid JSON; otherwise the call fails naming the option,
+// and nothing is written.
 func WithIndent(prefix, indent string) Option {
-	return func(o *options) {
-		o.prefix, o.indent, o.indentSet = prefix, indent, true
+	err := jsonWhitespace("prefix", prefix)
+	if err == nil {
+		err = jsonWhitespace("indent", indent)
 	}
+	return func(o *options) {
+		o.given |= optIndent
+		o.prefix, o.indent, o.indentSet = prefix, indent, true
+		if o.err == nil {
+			o.err = err
+		}
+	}
+}
+
+// jsonWhitespace returns an error naming WithIndent's argument what if s holds anything but JSON
+// whitespace.
+func jsonWhitespace(what, s string) error {
+	for _, c := range s {
+		switch c {
+		case ' ', '\t', '\n', '\r':
+			continue
+		}
+		return fmt.Errorf("WithIndent: %s %q holds %q, which is not JSON whitespace (space, tab, \\n, \\r): the file would not be JSON", what, s, c)
+	}
+	return nil
 }
 
 // WithMkdirAll creates the missing parent directories of the target with mode perm (before the
@@ -53,6 +148,7 @@ func WithIndent(prefix, indent string) Option {
 // missing file is on its directory).
 func WithMkdirAll(perm fs.FileMode) Option {
 	return func(o *options) {
+		o.given |= optMkdirAll
 		o.mkdirAll, o.dirPerm = true, perm
 	}
 }
@@ -64,7 +160,7 @@ func WithMkdirAll(perm fs.FileMode) Option {
 // File's buffer changed during a Write) then replaces the target. It cannot be combined with
 // WithDeviceVerify.
 func WithoutVerify() Option {
-	return func(o *options) { o.noVerify = true }
+	return func(o *options) { o.given |= optWithoutVerify; o.noVerify = true }
 }
 
 // WithDeviceVerify makes the read-back come from the storage instead of the page cache: after
@@ -85,7 +181,7 @@ func WithoutVerify() Option {
 // which it contradicts) the call fails before anything is written, with an error that for an
 // unsupported platform matches errors.ErrUnsupported.
 func WithDeviceVerify() Option {
-	return func(o *options) { o.deviceVerify = true }
+	return func(o *options) { o.given |= optDeviceVerify; o.deviceVerify = true }
 }
 
 // WithoutSync skips every fsync: of the temp file, of the directory after the rename and of new
@@ -93,14 +189,14 @@ func WithDeviceVerify() Option {
 // content, never a mix), but it is NOT durable: after a power cut or an OS crash the target may be
 // empty, old, or missing. Meant for tests and scratch data.
 func WithoutSync() Option {
-	return func(o *options) { o.noSync = true }
+	return func(o *options) { o.given |= optWithoutSync; o.noSync = true }
 }
 
 // WithLockTimeout limits how long Update, UpdateJSON and View wait for the lock. When the limit
 // passes, they return an error matching ErrLockTimeout and read and write nothing. A d <= 0 means
 // no limit (the default).
 func WithLockTimeout(d time.Duration) Option {
-	return func(o *options) { o.lockTimeout = d }
+	return func(o *options) { o.given |= optLockTimeout; o.lockTimeout = d }
 }
 
 // WithContext makes Update, UpdateJSON and View stop waiting for the lock when ctx is done: the
@@ -108,13 +204,13 @@ func WithLockTimeout(d time.Duration) Option {
 // ErrLockTimeout, a cancellation does not. Once the lock is held the call runs to the end: a
 // half-done update is never abandoned.
 func WithContext(ctx context.Context) Option {
-	return func(o *options) { o.ctx = ctx }
+	return func(o *options) { o.given |= optContext; o.ctx = ctx }
 }
 
 // WithLockStats makes Update, UpdateJSON and View call fn once with the lock's statistics after
 // the lock is released. fn is not called when the lock was never acquired (see ErrLockTimeout).
 func WithLockStats(fn func(LockStats)) Option {
-	return func(o *options) { o.lockStats = fn }
+	return func(o *options) { o.given |= optLockStats; o.lockStats = fn }
 }
 
 // LockStats describes one hold of an Update lock.

@@ -24,10 +24,16 @@ import (
 // file "<target>.lock" that is never removed. "Locked updates" in the package documentation says
 // what the lock protects against and what it does not.
 //
+// fn must not call Update, UpdateJSON or View of the same file: that call would wait for the
+// lock this one holds, forever (or until its WithLockTimeout). Other files are fine.
+//
 // By default Update waits for the lock as long as it takes; WithLockTimeout and WithContext limit
 // the wait (see ErrLockTimeout), and WithLockStats reports the wait and hold times.
 func Update(name string, perm fs.FileMode, fn func(old []byte) ([]byte, error), opts ...Option) error {
-	o := collect(opts)
+	o, err := collect(callUpdate, name, opts)
+	if err != nil {
+		return err
+	}
 	return update(name, perm, &o, fn)
 }
 
@@ -37,7 +43,10 @@ func Update(name string, perm fs.FileMode, fn func(old []byte) ([]byte, error), 
 // file, fn is not called, and the file is left as it is: a corrupt file is never replaced by a
 // zero value. If fn returns an error, nothing is written; SkipWrite makes UpdateJSON return nil.
 func UpdateJSON[T any](name string, perm fs.FileMode, fn func(*T) error, opts ...Option) error {
-	o := collect(opts)
+	o, err := collect(callUpdateJSON, name, opts)
+	if err != nil {
+		return err
+	}
 	return update(name, perm, &o, func(old []byte) ([]byte, error) {
 		var v T
 		if old != nil {

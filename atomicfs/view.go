@@ -17,7 +17,10 @@ import (
 // the same file, which would wait for View forever. WithLockTimeout, WithContext and
 // WithLockStats apply to View as to Update.
 func View(name string, fn func(data []byte) error, opts ...Option) (err error) {
-	o := collect(opts)
+	o, err := collect(callView, name, opts)
+	if err != nil {
+		return err
+	}
 	w, err := newLockWait(&o)
 	if err != nil {
 		return fail("lock", name, name, err)

@@ -21,7 +21,10 @@ import (
 // the final directory fsync fails: the new content is then in place but may not survive a power
 // cut.
 func WriteFile(name string, data []byte, perm fs.FileMode, opts ...Option) error {
-	o := collect(opts)
+	o, err := collect(callWriteFile, name, opts)
+	if err != nil {
+		return err
+	}
 	return writeFile(name, data, perm, &o)
 }
 

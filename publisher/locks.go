@@ -32,12 +32,11 @@ func (r *lockRecorder) observe(err error) error {
 	return err
 }
 
-// updateOptions are the atomicfs options of every locked update of the root: the root's JSON
-// layout, directories created as needed, the store's lock timeout, ctx for the lock wait, and the
-// lock statistics going to rec.
+// updateOptions are the atomicfs options of every locked update of the root: directories created
+// as needed, the store's lock timeout, ctx for the lock wait, and the lock statistics going to
+// rec. UpdateJSON adds the root's JSON layout (jsonIndent), which Update refuses.
 func (s *Store) updateOptions(ctx context.Context, rec *lockRecorder) []atomicfs.Option {
 	return []atomicfs.Option{
-		jsonIndent,
 		atomicfs.WithMkdirAll(dirPerm),
 		atomicfs.WithLockTimeout(s.lockTimeout),
 		atomicfs.WithContext(ctx),
@@ -87,7 +86,7 @@ func updateJSON[T any](s *Store, ctx context.Context, rec *lockRecorder, rel str
 			return errInnerFailed
 		}
 		return ferr
-	}, s.updateOptions(ctx, rec)...)
+	}, append(s.updateOptions(ctx, rec), jsonIndent)...)
 	if ferr != nil && !errors.Is(ferr, atomicfs.SkipWrite) {
 		return ferr
 	}
