@@ -18,6 +18,7 @@ func (c *checker) scanUnit(u *unit) bool {
 		fn := c.callee(u, call)
 		if fn == nil {
 			if name, lit := c.calledLit(u, call); lit != nil {
+				c.litJudged[lit] = true
 				if wf, ok := c.litWrappers[lit]; ok {
 					sig, _ := c.pass.TypesInfo.TypeOf(lit).(*types.Signature)
 					changed = c.checkWrapperCall(u, call, name, sig, &wf) || changed

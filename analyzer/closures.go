@@ -51,7 +51,9 @@ func (c *checker) litWrapper(u *unit, sink string, ts []tail, data ast.Expr) boo
 		}
 	}
 	c.litWrappers[lit] = wf
-	c.litChanged = true
+	if c.litJudged[lit] {
+		c.litChanged = true // a call was judged by the older fact: scan again
+	}
 	return true
 }
 

@@ -23,8 +23,9 @@ type checker struct {
 	// litWrappers are the wrapper facts of function literals bound to a
 	// variable, kept in the pass (closures.go).
 	litWrappers map[*ast.FuncLit]wrapperFact
-	litChanged  bool // a literal's wrapper fact changed during the current scan
-	final       bool // the current scan builds diagnostics: facts are final
+	litJudged   map[*ast.FuncLit]bool // literals whose calls a scan has judged
+	litChanged  bool                  // a judged literal's wrapper fact changed during the current scan
+	final       bool                  // the current scan builds diagnostics: facts are final
 	sup         map[*token.File]suppressions
 	diags       []diag                        // every finding, in source order, once the scans are done
 	calleeMemo  map[*ast.CallExpr]*types.Func // callee's answers, per call
@@ -51,7 +52,7 @@ func (c *config) run(pass *analysis.Pass) (any, error) {
 	if path == c.helper || path == c.helper+"_test" {
 		return nil, nil // the helper is where the durable write is implemented
 	}
-	ch := &checker{pass: pass, cfg: c, units: make(map[ast.Node]*unit)}
+	ch := &checker{pass: pass, cfg: c, units: make(map[ast.Node]*unit), litJudged: make(map[*ast.FuncLit]bool)}
 	ch.index()
 	ch.exportResultFacts()
 	ch.exportVarFacts()
