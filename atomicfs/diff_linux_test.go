@@ -164,6 +164,7 @@ func TestDiff(t *testing.T) {
 func runDiffCases(t *testing.T, cases []diffCase, ops []string) {
 	requireRoot(t)
 	bin := diffBinary(t)
+	holdSysctls(t)
 	setSysctls(t, map[string]string{"fs/protected_symlinks": "1", "fs/protected_regular": "1"})
 	rows := readDifferencesTable(t)
 	for _, c := range cases {
@@ -244,6 +245,22 @@ func sharedTempDir(t *testing.T) string {
 		}
 	}
 	return dir
+}
+
+// holdSysctls takes, for the rest of the test, a lock that every run of these tests on the
+// machine takes before it changes a sysctl: the settings are global, and two runs at once (two
+// developers' go test, or -count with -p) would each see the other's.
+func holdSysctls(t *testing.T) {
+	t.Helper()
+	f, err := os.OpenFile(filepath.Join(os.TempDir(), "atomicfs-difftest-sysctl.lock"), os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ignoringEINTR(func() error { return syscall.Flock(int(f.Fd()), syscall.LOCK_EX) }); err != nil {
+		f.Close()
+		t.Fatalf("locking the sysctls: %v", err)
+	}
+	t.Cleanup(func() { f.Close() }) // registered first, so it runs after the sysctls are restored
 }
 
 // setSysctls sets /proc/sys values for the rest of the test and restores the old ones after it.
