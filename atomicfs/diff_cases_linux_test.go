@@ -2,6 +2,7 @@ package atomicfs
 
 import (
 	"crypto/sha256"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -872,14 +873,14 @@ func watchedEvents(t *testing.T, fd int) string {
 	return "the watch saw nothing"
 }
 
-// fileCaps returns a security.capability value (VFS_CAP_REVISION_2) granting capability c as permitted
+// fileCaps returns a security.capability value (VFS_CAP_REVISION_2, little endian: the magic and
+// flags, then permitted and inheritable, low and high words) granting capability c as permitted
 // and effective.
 func fileCaps(c uint) []byte {
-	v := make([]byte, 20)
-	putLE32 := func(b []byte, x uint32) { b[0], b[1], b[2], b[3] = byte(x), byte(x>>8), byte(x>>16), byte(x>>24) }
-	putLE32(v, 0x02000000|0x000001) // VFS_CAP_REVISION_2 | VFS_CAP_FLAGS_EFFECTIVE
-	putLE32(v[4:], 1<<c)
-	return v
+	const revision2, effective = 0x02000000, 0x000001
+	v := binary.LittleEndian.AppendUint32(nil, revision2|effective)
+	v = binary.LittleEndian.AppendUint32(v, 1<<c)
+	return append(v, make([]byte, 12)...)
 }
 
 // lockedFile makes t.json with an inode flag that forbids writing it (+i, +a), cleared again
