@@ -119,7 +119,13 @@
 //     sidecar on Unix too: the two locks do not exclude each other, so upgrade all programs that
 //     update a file together;
 //   - a holder that never returns (fn blocks): it holds the lock for as long; WithLockTimeout and
-//     WithContext bound how long the others wait.
+//     WithContext bound how long the others wait;
+//   - nested locks taken in different orders by different processes, which can wait for each
+//     other forever, as any locks can. Nest updates in one order everywhere, and count the lock
+//     of a missing file as its directory's: it is one lock for all the missing files of the
+//     directory, so P1 nesting missing a.json → x.json and P2 nesting x.json → missing b.json (same
+//     directory) can deadlock. Within one process nesting never waits for itself, except on
+//     the same file.
 //
 // Plain readers are not blocked by the lock. View reads a file under the same lock taken shared:
 // it waits while an Update of the file runs, and Updates wait for it, but Views do not wait for
