@@ -25,7 +25,8 @@ func holdLock(t *testing.T, target string) (release func()) {
 	return release
 }
 
-// wantNoLockFile checks nothing: on this platform the lock is a sidecar file.
+// wantNoLockFile checks the opposite here: on this platform the lock is a sidecar file, which
+// must exist after an Update.
 func wantNoLockFile(t *testing.T, target string) {
 	if _, err := os.Stat(filepath.Join(filepath.Dir(target), lockFileName(filepath.Base(target)))); err != nil {
 		t.Errorf("the sidecar lock file is missing: %v", err)
