@@ -19,7 +19,8 @@ import (
 // Where the lock cannot protect a write, only olderThan does: on a file system without flock,
 // and on Windows between the close of a temp file and its rename (the rename needs it closed
 // there). Choose olderThan longer than any write takes (minutes are plenty) if that matters.
-// CleanTemps never touches other files, subdirectories or symbolic links. An error for one file
+// CleanTemps needs read access to a temp file to lock it: one it may not open is left in place
+// and reported. It never touches other files, subdirectories or symbolic links. An error for one file
 // does not stop the others; the errors are joined.
 func CleanTemps(dir string, olderThan time.Duration) ([]string, error) {
 	entries, err := os.ReadDir(dir)

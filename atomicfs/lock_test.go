@@ -1,7 +1,9 @@
 package atomicfs
 
 import (
+	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -39,6 +41,59 @@ func init() {
 			time.Sleep(100 * time.Microsecond) // leave the updaters some CPU
 		}
 	}
+}
+
+func init() {
+	// holdforever takes the Update lock of its target, says so on stdout and waits to be killed.
+	children["holdforever"] = func() error {
+		return Update(os.Getenv("ATOMICFS_TEST_TARGET"), 0o644, func(old []byte) ([]byte, error) {
+			os.Stdout.WriteString("locked\n")
+			time.Sleep(time.Hour)
+			return []byte("never"), nil
+		})
+	}
+}
+
+// TestLockReleasedWhenHolderDies: a process killed (SIGKILL) while it holds the lock releases it
+// with its descriptors, and the file keeps its old content; for a missing file (the lock then on
+// its directory) too.
+func TestLockReleasedWhenHolderDies(t *testing.T) {
+	dir := t.TempDir()
+	for _, exists := range []bool{true, false} {
+		target := filepath.Join(dir, "x-"+strconv.FormatBool(exists))
+		if exists {
+			writeRaw(t, target, []byte("old"), 0o644)
+		}
+		cmd := exec.Command(os.Args[0])
+		cmd.Env = append(os.Environ(), childEnv+"=holdforever", "ATOMICFS_TEST_TARGET="+target)
+		out, err := cmd.StdoutPipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		line := make([]byte, len("locked\n"))
+		if _, err := io.ReadFull(out, line); err != nil {
+			cmd.Process.Kill()
+			t.Fatalf("the child never held the lock: %v", err)
+		}
+		err = Update(target, 0o644, func(old []byte) ([]byte, error) { return old, nil }, WithLockTimeout(50*time.Millisecond))
+		if !errors.Is(err, ErrLockTimeout) {
+			t.Errorf("exists=%v: while the child holds the lock: got %v, want ErrLockTimeout", exists, err)
+		}
+		cmd.Process.Kill()
+		cmd.Wait()
+		var saw []byte
+		err = Update(target, 0o644, func(old []byte) ([]byte, error) { saw = old; return []byte("new"), nil }, WithLockTimeout(5*time.Second))
+		if err != nil {
+			t.Fatalf("exists=%v: after the holder died: %v", exists, err)
+		}
+		if want := map[bool]string{true: "old", false: ""}[exists]; string(saw) != want || (saw == nil) == exists {
+			t.Errorf("exists=%v: the update after the kill read %q, want the old content %q", exists, saw, want)
+		}
+	}
+	wantNoTemps(t, dir)
 }
 
 // TestLockSurvivesDisruption: 4 processes increment one counter with UpdateJSON while another
