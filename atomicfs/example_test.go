@@ -101,7 +101,7 @@ func ExampleUpdateJSON() {
 	}
 
 	// Concurrent read-modify-write cycles, here from goroutines but just as well from separate
-	// processes, serialize on the lock file counter.json.lock: no increment is lost.
+	// processes, serialize on the lock of counter.json: no increment is lost.
 	var wg sync.WaitGroup
 	for range 10 {
 		wg.Go(func() {
@@ -142,4 +142,70 @@ func ExampleUpdate() {
 	// Output:
 	// started
 	// stopped
+}
+
+func ExampleUpdateJSON_skipWrite() {
+	dir, cleanup := exampleDir()
+	defer cleanup()
+	path := filepath.Join(dir, "settings.json")
+	type Settings struct {
+		Theme string `json:"theme"`
+	}
+
+	for _, theme := range []string{"dark", "dark"} {
+		err := atomicfs.UpdateJSON(path, 0o644, func(s *Settings) error {
+			if s.Theme == theme {
+				return atomicfs.SkipWrite // already so: leave the file untouched
+			}
+			s.Theme = theme
+			fmt.Println("writing", theme)
+			return nil
+		})
+		if err != nil {
+			log.Fatal(err)
+		}
+	}
+	// Output: writing dark
+}
+
+func ExampleView() {
+	dir, cleanup := exampleDir()
+	defer cleanup()
+	path := filepath.Join(dir, "index.json")
+	if err := atomicfs.WriteJSON(path, []string{"a", "b"}, 0o644); err != nil {
+		log.Fatal(err)
+	}
+
+	// Read under the shared lock: no Update of index.json runs meanwhile, in any process, so
+	// what fn sees can be checked against other files the updates keep in step with it.
+	err := atomicfs.View(path, func(data []byte) error {
+		var names []string
+		if err := json.Unmarshal(data, &names); err != nil {
+			return err
+		}
+		fmt.Println(len(names), "entries")
+		return nil
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	// Output: 2 entries
+}
+
+func ExampleRename() {
+	dir, cleanup := exampleDir()
+	defer cleanup()
+	draft, published := filepath.Join(dir, "draft.json"), filepath.Join(dir, "post.json")
+	if err := atomicfs.WriteFile(draft, []byte(`{"title":"Hello"}`), 0o644); err != nil {
+		log.Fatal(err)
+	}
+
+	// os.Rename, then the directory fsync that makes the new name survive a power cut.
+	if err := atomicfs.Rename(draft, published); err != nil {
+		log.Fatal(err)
+	}
+
+	data, _ := os.ReadFile(published)
+	fmt.Println(string(data))
+	// Output: {"title":"Hello"}
 }
