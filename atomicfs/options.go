@@ -90,6 +90,9 @@ func collect(c call, name string, opts []Option) (options, error) {
 	if o.err != nil {
 		return o, fail("options for", name, name, o.err)
 	}
+	if err := o.checkDeviceVerify(); err != nil {
+		return o, fail("options for", name, name, err)
+	}
 	return o, nil
 }
 

@@ -95,8 +95,8 @@ func verifyHash(f *os.File, n int64, sum []byte) error {
 // newHash returns the hash that Create's files compute while writing.
 func newHash() hash.Hash { return sha256.New() }
 
-// checkDeviceVerify returns why the options' WithDeviceVerify cannot be honoured, or nil. It runs
-// before anything is written.
+// checkDeviceVerify returns why the options' WithDeviceVerify cannot be honoured, or nil. collect
+// runs it, before anything is locked, read or written.
 func (o *options) checkDeviceVerify() error {
 	switch {
 	case !o.deviceVerify:

@@ -16,7 +16,7 @@ func TestDeviceVerifyUnsupported(t *testing.T) {
 	dir := t.TempDir()
 	target := filepath.Join(dir, "state.json")
 	err := WriteFile(target, []byte("new"), 0o644, WithDeviceVerify())
-	wantStepError(t, err, "write", target)
+	wantStepError(t, err, "options for", target)
 	if !errors.Is(err, errors.ErrUnsupported) {
 		t.Errorf("error %q does not match errors.ErrUnsupported", err)
 	}

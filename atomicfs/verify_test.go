@@ -296,7 +296,7 @@ func TestWriteFileVerifiesDataAsItIsWhenCompared(t *testing.T) {
 }
 
 // TestDeviceVerifyRefusedWithContradictions: WithDeviceVerify with WithoutVerify or WithoutSync
-// fails before anything is written.
+// fails before anything is opened, locked or written, and Update's fn is not called.
 func TestDeviceVerifyRefusedWithContradictions(t *testing.T) {
 	for _, c := range []struct {
 		name string
@@ -327,9 +327,15 @@ func TestDeviceVerifyRefusedWithContradictions(t *testing.T) {
 					}
 					return err
 				},
+				func() error {
+					return Update(target, 0o644, func([]byte) ([]byte, error) {
+						t.Error("Update called fn despite the refused options")
+						return []byte("new"), nil
+					}, WithDeviceVerify(), c.opt)
+				},
 			} {
 				err := w()
-				wantStepError(t, err, "write", target)
+				wantStepError(t, err, "options for", target)
 				if !strings.Contains(err.Error(), c.msg) {
 					t.Errorf("error %q does not say %q", err, c.msg)
 				}

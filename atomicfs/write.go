@@ -57,9 +57,6 @@ func (p *pending) tmpPath() string { return p.t.dir.join(p.tmp) }
 // replacement keeps (see keepMetadata), so that nothing is written to a file that is more readable
 // than the target.
 func begin(name string, perm fs.FileMode, o *options) (*pending, error) {
-	if err := o.checkDeviceVerify(); err != nil {
-		return nil, fail("write", name, name, err)
-	}
 	t, step, err := resolveTarget(name, o)
 	if err != nil {
 		return nil, fail(step, name, name, err)
