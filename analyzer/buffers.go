@@ -28,7 +28,7 @@ func (c *checker) encoderFills(u *unit) map[types.Object][]fill {
 	u.fills = make(map[types.Object][]fill)
 	for _, call := range u.calls {
 		r, ok := jsonRule(c.jsonCallee(u, call))
-		if !ok || r.arg >= len(call.Args) {
+		if !ok || len(call.Args) == 0 {
 			continue
 		}
 		switch r.role {
@@ -45,10 +45,10 @@ func (c *checker) encoderFills(u *unit) map[types.Object][]fill {
 				at = []token.Pos{call.Pos()}
 			}
 			for _, p := range at {
-				c.markRoots(u, call.Args[r.arg], fill{p, ev}, map[types.Object]bool{}, 0)
+				c.markRoots(u, call.Args[0], fill{p, ev}, map[types.Object]bool{}, 0)
 			}
 		case roleDst:
-			c.markRoots(u, call.Args[r.arg], fill{call.Pos(), evidence{kind: evData, producer: r.name, pos: call.Pos()}}, map[types.Object]bool{}, 0)
+			c.markRoots(u, call.Args[0], fill{call.Pos(), evidence{kind: evData, producer: r.name, pos: call.Pos()}}, map[types.Object]bool{}, 0)
 		}
 	}
 	return u.fills

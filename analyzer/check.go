@@ -117,7 +117,7 @@ func (c *checker) checkWrapperCall(u *unit, call *ast.CallExpr, name string, sig
 	}
 	if ev.found() {
 		if c.final {
-			c.addDiag(u, call, c.wrapperMessage(u, name, wf, pathArg, dataArg, ev), nil)
+			c.addDiag(u, call, c.wrapperMessage(name, wf, pathArg, dataArg, ev), nil)
 		}
 		return false
 	}
@@ -130,7 +130,7 @@ func (c *checker) checkWrapperCall(u *unit, call *ast.CallExpr, name string, sig
 // wrapperMessage says what a reported call of a wrapper writes, naming the
 // argument that decides it: the path when the wrapper takes one, else the
 // data.
-func (c *checker) wrapperMessage(u *unit, name string, wf *wrapperFact, pathArg, dataArg ast.Expr, ev evidence) string {
+func (c *checker) wrapperMessage(name string, wf *wrapperFact, pathArg, dataArg ast.Expr, ev evidence) string {
 	what := "its data argument"
 	if pathArg != nil {
 		if what = c.describePath(pathArg); what == "its target" {

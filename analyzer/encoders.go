@@ -16,15 +16,14 @@ type encRole uint8
 
 const (
 	roleMarshal  encRole = iota + 1 // result 0 holds JSON bytes (or a JSON string)
-	roleEncoder                     // argument arg is a writer fed JSON
-	roleDst                         // argument arg, a buffer, receives JSON (json.Indent)
-	roleValidate                    // argument arg is parsed as JSON (json.Unmarshal, json.Valid)
+	roleEncoder                     // the first argument is a writer fed JSON
+	roleDst                         // the first argument, a buffer, receives JSON (json.Indent)
+	roleValidate                    // the first argument is parsed as JSON (json.Unmarshal, json.Valid)
 )
 
 // encRule is one entry of the table.
 type encRule struct {
 	role encRole
-	arg  int    // the operand of roleEncoder, roleDst, roleValidate
 	name string // the producer as shown in messages and facts
 }
 
@@ -36,13 +35,13 @@ type encKey struct{ pkg, recv, name string }
 var encoders = map[encKey]encRule{}
 
 func init() {
-	add := func(pkg, short, recv string, role encRole, arg int, names ...string) {
+	add := func(pkg, short, recv string, role encRole, names ...string) {
 		for _, n := range names {
 			shown := short + "." + n
 			if recv != "" {
 				shown = short + "." + recv + "." + n
 			}
-			encoders[encKey{pkg, recv, n}] = encRule{role, arg, shown}
+			encoders[encKey{pkg, recv, n}] = encRule{role, shown}
 		}
 	}
 	// encoding/json and the packages that mirror its API.
@@ -51,26 +50,26 @@ func init() {
 		{"github.com/goccy/go-json", "goccy/go-json"},
 		{"github.com/segmentio/encoding/json", "segmentio/encoding/json"},
 	} {
-		add(p.path, p.short, "", roleMarshal, 0, "Marshal", "MarshalIndent")
-		add(p.path, p.short, "", roleEncoder, 0, "NewEncoder")
-		add(p.path, p.short, "", roleDst, 0, "Indent", "Compact")
-		add(p.path, p.short, "", roleValidate, 0, "Valid", "Unmarshal")
+		add(p.path, p.short, "", roleMarshal, "Marshal", "MarshalIndent")
+		add(p.path, p.short, "", roleEncoder, "NewEncoder")
+		add(p.path, p.short, "", roleDst, "Indent", "Compact")
+		add(p.path, p.short, "", roleValidate, "Valid", "Unmarshal")
 	}
-	add("github.com/goccy/go-json", "goccy/go-json", "", roleMarshal, 0,
+	add("github.com/goccy/go-json", "goccy/go-json", "", roleMarshal,
 		"MarshalWithOption", "MarshalIndentWithOption", "MarshalNoEscape", "MarshalContext")
-	add("github.com/goccy/go-json", "goccy/go-json", "", roleValidate, 0,
+	add("github.com/goccy/go-json", "goccy/go-json", "", roleValidate,
 		"UnmarshalWithOption", "UnmarshalNoEscape", "UnmarshalContext")
-	add("github.com/segmentio/encoding/json", "segmentio/encoding/json", "", roleMarshal, 0, "Append")
-	add("github.com/segmentio/encoding/json", "segmentio/encoding/json", "", roleValidate, 0, "Parse")
+	add("github.com/segmentio/encoding/json", "segmentio/encoding/json", "", roleMarshal, "Append")
+	add("github.com/segmentio/encoding/json", "segmentio/encoding/json", "", roleValidate, "Parse")
 	// encoding/json/v2 and jsontext, and the module they come from.
 	for _, p := range []struct{ json, jsontext, short string }{
 		{"encoding/json/v2", "encoding/json/jsontext", "json/v2"},
 		{"github.com/go-json-experiment/json", "github.com/go-json-experiment/json/jsontext", "go-json-experiment/json"},
 	} {
-		add(p.json, p.short, "", roleMarshal, 0, "Marshal")
-		add(p.json, p.short, "", roleEncoder, 0, "MarshalWrite")
-		add(p.json, p.short, "", roleValidate, 0, "Unmarshal")
-		add(p.jsontext, "jsontext", "", roleEncoder, 0, "NewEncoder")
+		add(p.json, p.short, "", roleMarshal, "Marshal")
+		add(p.json, p.short, "", roleEncoder, "MarshalWrite")
+		add(p.json, p.short, "", roleValidate, "Unmarshal")
+		add(p.jsontext, "jsontext", "", roleEncoder, "NewEncoder")
 	}
 	// json-iterator and sonic: package functions and their API interface.
 	for _, p := range []struct{ path, short string }{
@@ -78,19 +77,19 @@ func init() {
 		{"github.com/bytedance/sonic", "sonic"},
 	} {
 		for _, recv := range []string{"", "API"} {
-			add(p.path, p.short, recv, roleMarshal, 0, "Marshal", "MarshalIndent", "MarshalToString", "MarshalString")
-			add(p.path, p.short, recv, roleEncoder, 0, "NewEncoder")
-			add(p.path, p.short, recv, roleValidate, 0, "Valid", "Unmarshal", "UnmarshalFromString", "UnmarshalString")
+			add(p.path, p.short, recv, roleMarshal, "Marshal", "MarshalIndent", "MarshalToString", "MarshalString")
+			add(p.path, p.short, recv, roleEncoder, "NewEncoder")
+			add(p.path, p.short, recv, roleValidate, "Valid", "Unmarshal", "UnmarshalFromString", "UnmarshalString")
 		}
 	}
 	// protojson: functions and the options' methods.
 	const pj = "google.golang.org/protobuf/encoding/protojson"
-	add(pj, "protojson", "", roleMarshal, 0, "Marshal", "Format")
-	add(pj, "protojson", "MarshalOptions", roleMarshal, 0, "Marshal", "Format", "MarshalAppend")
-	add(pj, "protojson", "", roleValidate, 0, "Unmarshal")
-	add(pj, "protojson", "UnmarshalOptions", roleValidate, 0, "Unmarshal")
+	add(pj, "protojson", "", roleMarshal, "Marshal", "Format")
+	add(pj, "protojson", "MarshalOptions", roleMarshal, "Marshal", "Format", "MarshalAppend")
+	add(pj, "protojson", "", roleValidate, "Unmarshal")
+	add(pj, "protojson", "UnmarshalOptions", roleValidate, "Unmarshal")
 	// sigs.k8s.io/json decodes only.
-	add("sigs.k8s.io/json", "sigs.k8s.io/json", "", roleValidate, 0,
+	add("sigs.k8s.io/json", "sigs.k8s.io/json", "", roleValidate,
 		"UnmarshalCaseSensitivePreserveInts", "UnmarshalStrict")
 }
 
@@ -142,7 +141,7 @@ func jsonRule(fn *types.Func) (encRule, bool) {
 			if recv != "" {
 				name = recv + ".MarshalJSON"
 			}
-			return encRule{roleMarshal, 0, name}, true
+			return encRule{roleMarshal, name}, true
 		}
 		return encRule{}, false
 	}
@@ -153,9 +152,9 @@ func jsonRule(fn *types.Func) (encRule, bool) {
 	shown := pkgName + "." + fn.Name()
 	switch {
 	case strings.HasPrefix(fn.Name(), "Marshal") && res.Len() >= 1 && (isBytes(res.At(0).Type()) || isString(res.At(0).Type())):
-		return encRule{roleMarshal, 0, shown}, true
+		return encRule{roleMarshal, shown}, true
 	case fn.Name() == "NewEncoder" && sig.Params().Len() >= 1 && isWriter(sig.Params().At(0).Type()):
-		return encRule{roleEncoder, 0, shown}, true
+		return encRule{roleEncoder, shown}, true
 	}
 	return encRule{}, false
 }

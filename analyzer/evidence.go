@@ -223,10 +223,10 @@ func (c *checker) decodes(u *unit) map[types.Object][]*ast.CallExpr {
 	u.decoded = make(map[types.Object][]*ast.CallExpr)
 	for _, call := range u.calls {
 		r, ok := jsonRule(c.jsonCallee(u, call))
-		if !ok || r.role != roleValidate || r.arg >= len(call.Args) {
+		if !ok || r.role != roleValidate || len(call.Args) == 0 {
 			continue
 		}
-		if v := c.baseVar(call.Args[r.arg]); v != nil {
+		if v := c.baseVar(call.Args[0]); v != nil {
 			u.decoded[v] = append(u.decoded[v], call)
 		}
 	}

@@ -199,7 +199,7 @@ func (c *checker) encodesInto(fn *types.Func, i int) evidence {
 				uses++
 			}
 		case *ast.CallExpr:
-			if r, ok := jsonRule(c.jsonCallee(u, n)); ok && r.role == roleEncoder && r.arg < len(n.Args) && identObj(info, n.Args[r.arg]) == param {
+			if r, ok := jsonRule(c.jsonCallee(u, n)); ok && r.role == roleEncoder && len(n.Args) > 0 && identObj(info, n.Args[0]) == param {
 				encoded++
 			}
 		}

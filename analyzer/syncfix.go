@@ -35,7 +35,7 @@ func (c *checker) syncFix(u *unit, write *ast.CallExpr, rename renameCall) (anal
 		}
 	}
 	if last != nil {
-		return c.insertSync(u.file, lastStmt, last)
+		return c.insertSync(lastStmt, last)
 	}
 	// defer f.Close(): sync before the rename.
 	for _, m := range u.methods[f] {
@@ -120,7 +120,7 @@ func (c *checker) returnsOnlyError(u *unit) bool {
 
 // insertSync inserts a copy of st, the statement of the close call m, with
 // Close replaced by Sync, before st.
-func (c *checker) insertSync(file *ast.File, st ast.Stmt, m *ast.CallExpr) (analysis.SuggestedFix, bool) {
+func (c *checker) insertSync(st ast.Stmt, m *ast.CallExpr) (analysis.SuggestedFix, bool) {
 	var buf bytes.Buffer
 	if err := format.Node(&buf, c.pass.Fset, st); err != nil {
 		return analysis.SuggestedFix{}, false
