@@ -24,6 +24,9 @@ func afterBrace(ok bool, b []byte) {
 	}
 }
 
+// atomicjson: prose that starts like a directive, as a package doc's
+// "// atomicjson: summary" line does, is no directive.
+
 // Malformed directives silence nothing and are reported.
 func malformed(b []byte) {
 	os.WriteFile("d.json", b, 0o644) //atomicjson:ignore: legacy // want `malformed directive "//atomicjson:ignore:": the only directive is //atomicjson:ignore <reason>` `os\.WriteFile writes "d\.json"`
