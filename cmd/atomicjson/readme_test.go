@@ -78,8 +78,15 @@ func TestReadmeCommands(t *testing.T) {
 	if res.ExitCode != 1 || !strings.Contains(res.Stderr, "exit status 1") {
 		t.Fatalf("%s: want exit status 1 (a diff), got %s", preview, res)
 	}
-	for _, file := range []string{"post.go", "index.go"} {
-		if !strings.Contains(res.Stdout, "+++ "+filepath.Join(root, "testdata", "naiveblog", file)+" (new)") {
+	// Every file with a .golden version (what analysistest checks -fix
+	// against) is in the diff.
+	goldens, err := filepath.Glob(filepath.Join(root, "testdata", "naiveblog", "*.go.golden"))
+	if err != nil || len(goldens) == 0 {
+		t.Fatalf("no .golden files in the example (%v)", err)
+	}
+	for _, golden := range goldens {
+		file := strings.TrimSuffix(golden, ".golden")
+		if !strings.Contains(res.Stdout, "+++ "+file+" (new)") {
 			t.Errorf("%s: no diff for %s\n%s", preview, file, res)
 		}
 	}

@@ -42,7 +42,7 @@ func addToIndex(root string, p Post) error {
 		}
 		// Mistake: the backup goes through a helper that wraps
 		// os.WriteFile, so the backup can be torn exactly like the index.
-		if err := fsutil.WriteFile(filepath.Join(root, "index.backup.json"), old); err != nil { // want `WriteFile writes its path argument non-atomically: path ends in \.json`
+		if err := fsutil.WriteFile(filepath.Join(root, "index.backup.json"), old); err != nil { // want `fsutil\.WriteFile writes filepath\.Join\(root, "index\.backup\.json"\) non-atomically: path ends in \.json`
 			return err
 		}
 	}
