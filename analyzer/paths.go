@@ -116,16 +116,25 @@ func (c *checker) varTails(u *unit, obj types.Object, pos token.Pos, depth int) 
 		out = c.elemTails(u, x)
 	}
 	for _, r := range defs {
-		var ts []tail
-		if r.index >= 0 {
-			if call, ok := ast.Unparen(r.expr).(*ast.CallExpr); ok {
-				ts = c.callTails(u, call, r.index, 0)
-			}
-		} else {
-			ts = c.tails(u, r.expr, 0)
+		if len(out) >= maxTails {
+			break // nothing more would be kept
 		}
-		if r.add { // x += e: e follows the value x had before
-			ts = concat(c.varTails(u, v, r.pos, 0), ts)
+		// An assignment reaches many reads (every later read, when each
+		// branch of a long function assigns): its value is computed once.
+		dk := useKey{v, r.pos}
+		ts, ok := u.defTails[dk]
+		if !ok {
+			if r.index >= 0 {
+				if call, ok := ast.Unparen(r.expr).(*ast.CallExpr); ok {
+					ts = c.callTails(u, call, r.index, 0)
+				}
+			} else {
+				ts = c.tails(u, r.expr, 0)
+			}
+			if r.add { // x += e: e follows the value x had before
+				ts = concat(c.varTails(u, v, r.pos, 0), ts)
+			}
+			u.defTails[dk] = ts
 		}
 		out = appendTails(out, ts...)
 	}

@@ -32,13 +32,24 @@ func (u *unit) reaching(v types.Object, pos token.Pos) ([]rhs, bool) {
 			break
 		}
 	}
-	var out []rhs
-	for i := max(dom, 0); i < k; i++ {
-		if all[i].end <= pos {
-			out = append(out, all[i])
+	lo := max(dom, 0)
+	// A statement that holds the read, as in x = x + "a", is not what is
+	// read: its own result comes after. Without one, the assignments before
+	// the read are a slice of all, shared rather than copied (its capacity
+	// cut, so that an append by the caller copies): a read that every
+	// earlier branch's assignment reaches costs no copy of them.
+	holds := false
+	for i := lo; i < k && !holds; i++ {
+		holds = all[i].end > pos
+	}
+	out := all[lo:k:k]
+	if holds {
+		out = nil
+		for i := lo; i < k; i++ {
+			if all[i].end <= pos {
+				out = append(out, all[i])
+			}
 		}
-		// Otherwise the statement holds the read, as in x = x + "a", and
-		// its own result is not what is read.
 	}
 	// Assignments after the read reach it through the outermost loop that
 	// holds the read, up to the loop's end, and from outside the innermost
@@ -53,8 +64,10 @@ func (u *unit) reaching(v types.Object, pos token.Pos) ([]rhs, bool) {
 		end := ix.lits.spans[l][1]
 		litFrom = sort.Search(len(all), func(i int) bool { return all[i].pos >= end })
 	}
-	out = append(out, all[after:loopTo]...)
-	out = append(out, all[max(litFrom, loopTo):]...)
+	if loopTo > after || litFrom < len(all) {
+		out = append(out, all[after:loopTo]...)
+		out = append(out, all[max(litFrom, loopTo):]...)
+	}
 	return out, dom < 0
 }
 

@@ -42,6 +42,7 @@ type unit struct {
 	// the reads being followed, which contribute nothing new when met again
 	// (x = x + "a" refers to itself).
 	tailMemo map[useKey][]tail
+	defTails map[useKey][]tail // the tails of each assignment's value, by variable and statement
 	dataMemo map[useKey]dataResult
 	busy     map[useKey]bool
 }
@@ -106,6 +107,7 @@ func (c *checker) newUnit(file *ast.File, decl ast.Node) *unit {
 		methods:   make(map[types.Object][]*ast.CallExpr),
 
 		tailMemo: make(map[useKey][]tail),
+		defTails: make(map[useKey][]tail),
 		dataMemo: make(map[useKey]dataResult),
 		busy:     make(map[useKey]bool),
 
