@@ -84,14 +84,14 @@
 // after the previous holder has renamed its new version over it, and then locks the new one
 // instead. The old content is read through the locked descriptor. While the file does not exist,
 // the lock is on the directory it will be created in; once that is held, Update checks that the
-// file is still missing (else it locks the file). A process takes a directory's flock once for
-// all of its calls that create files there, and keeps them apart by name itself, so an Update of
-// a missing file nested in the fn of another does not wait for itself; towards other processes
-// the directory's lock is exclusive, so Views of missing files in one directory wait for each
-// other there. There is no lock file, so nothing in the
-// directory can be deleted or replaced to break the lock, and a process killed while holding the
-// lock releases it with its descriptors. Update needs read permission on the file (it reads it)
-// and, to create it, on its directory (which the directory fsync needs too).
+// file is still missing (else it locks the file). A process takes a directory's flock once for all
+// of its calls that create files there, and keeps them apart by name itself, so an Update of a
+// missing file nested in the fn of another does not wait for itself; towards other processes the
+// directory's lock is exclusive, so Views of missing files in one directory wait for each other
+// there. There is no lock file, so nothing in the directory can be deleted or replaced to break
+// the lock, and a process killed while holding the lock releases it with its descriptors. Update
+// needs read permission on the file (it reads it) and, to create it, on its directory (which the
+// directory fsync needs too).
 //
 // On Windows the lock is LockFileEx on a sidecar file "<target>.lock" (shortened for very long
 // names), created on first use and never removed. While a process holds it, Windows refuses to
@@ -99,7 +99,7 @@
 //
 // The lock protects against these (each is tested):
 //   - concurrent Update and UpdateJSON calls of one file, from any number of goroutines and
-//     processes, also through different symbolic links to the file;
+//     processes, also through different symbolic or hard links to the file;
 //   - deleting, renaming or replacing any other file of the directory while updates run: stale
 //     "*.lock" files, temp files cleaned by CleanTemps, other data;
 //   - a holder that dies (kill -9): the kernel releases its lock, and the file holds the old
@@ -129,7 +129,7 @@
 //
 // Plain readers are not blocked by the lock. View reads a file under the same lock taken shared:
 // it waits while an Update of the file runs, and Updates wait for it, but Views do not wait for
-// each other.
+// each other (except, in different processes, Views of missing files of one directory).
 //
 // # Durable directory operations
 //
