@@ -221,8 +221,10 @@ func BenchmarkUpdate(b *testing.B) {
 
 // BenchmarkUpdateLock measures the lock alone, with the read of the old content: lock=file is
 // Update's (on Unix flock on the file, the re-check of its identity, and the read through the
-// locked descriptor), lock=sidecar the "<target>.lock" sidecar file that earlier versions locked
-// on every platform (open, flock, read of the target by its path).
+// locked descriptor), lock=missing Update's for a file that does not exist (on Unix the
+// directory's flock, the re-checks, and the process's share of it), lock=sidecar the
+// "<target>.lock" sidecar file that earlier versions locked on every platform (open, flock, read
+// of the target by its path).
 func BenchmarkUpdateLock(b *testing.B) {
 	target := filepath.Join(b.TempDir(), "x.json")
 	if err := os.WriteFile(target, make([]byte, 1<<10), 0o644); err != nil {
@@ -241,6 +243,26 @@ func BenchmarkUpdateLock(b *testing.B) {
 			}
 			if _, err := l.content(); err != nil {
 				b.Fatal(err)
+			}
+			if err := l.release(); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("lock=missing", func(b *testing.B) {
+		var o options
+		missing := filepath.Join(filepath.Dir(target), "missing.json")
+		for b.Loop() {
+			w, err := newLockWait(&o)
+			if err != nil {
+				b.Fatal(err)
+			}
+			l, err := lockFile(missing, 0o644, exclusive, &o, w)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if data, err := l.content(); err != nil || data != nil {
+				b.Fatal(data, err)
 			}
 			if err := l.release(); err != nil {
 				b.Fatal(err)
