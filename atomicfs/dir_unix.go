@@ -30,8 +30,18 @@ func (d *directory) close() {
 	}
 }
 
-// join is the path of the entry name of d, for errors and for the os.File of a descriptor.
-func (d *directory) join(name string) string { return filepath.Join(d.path, name) }
+// join is the path of the entry name of d, for errors and for the os.File of a descriptor. It
+// does not clean: "sub/.." through a linked sub is not the directory that holds sub, and only the
+// kernel's walk of the whole text names the directory that d is.
+func (d *directory) join(name string) string {
+	switch {
+	case d.path == ".":
+		return name
+	case os.IsPathSeparator(d.path[len(d.path)-1]):
+		return d.path + name
+	}
+	return d.path + string(os.PathSeparator) + name
+}
 
 // atFD returns the descriptor that path is resolved from: d's, or the current directory's when d
 // is nil or path is absolute; and the path to show for it in errors.

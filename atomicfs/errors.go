@@ -29,9 +29,11 @@ var ErrVerify = errors.New("read-back verification failed")
 var ErrLockTimeout = errors.New("timed out waiting for the lock")
 
 // ErrNotRegular is matched (errors.Is) by the error of a write whose target exists but is not a
-// regular file (a device such as /dev/null, a FIFO, a socket): it cannot be replaced atomically,
-// and replacing it with a regular file would destroy it, so nothing is written. A directory gives
-// EISDIR instead, as with os.WriteFile.
+// regular file (a device such as /dev/null, a FIFO, a socket, also reached through a link such as
+// /dev/stdout): it cannot be replaced atomically, and replacing it with a regular file would
+// destroy it, so nothing is written. So is the error of a write to a file of the kernel's pseudo
+// file systems on Linux (/proc, /sys, cgroup, debugfs...), which are interfaces to the kernel that
+// no new file can replace. A directory gives EISDIR instead, as with os.WriteFile.
 var ErrNotRegular = errors.New("not a regular file")
 
 // ErrDirSync is matched (errors.Is) by the error of a call that made its change — the target

@@ -1,6 +1,7 @@
 package atomicfs
 
 import (
+	"fmt"
 	"io/fs"
 
 	"golang.org/x/sys/unix"
@@ -62,4 +63,35 @@ func openFlagsLike(d *directory, st *unix.Stat_t) int {
 		flags |= unix.O_CREAT
 	}
 	return flags
+}
+
+// pseudoFileSystems are the kernel's file systems whose files are interfaces to the kernel
+// (writing /proc/sys/vm/swappiness sets a tunable): a write there is an instruction, not content
+// to keep, and a replacement file can neither be created nor renamed over them.
+var pseudoFileSystems = map[uint32]string{
+	unix.PROC_SUPER_MAGIC:    "proc",
+	unix.SYSFS_MAGIC:         "sysfs",
+	unix.CGROUP_SUPER_MAGIC:  "cgroup",
+	unix.CGROUP2_SUPER_MAGIC: "cgroup2",
+	unix.DEBUGFS_MAGIC:       "debugfs",
+	unix.TRACEFS_MAGIC:       "tracefs",
+	unix.SECURITYFS_MAGIC:    "securityfs",
+	unix.BPF_FS_MAGIC:        "bpf",
+	unix.EFIVARFS_MAGIC:      "efivarfs",
+	unix.PSTOREFS_MAGIC:      "pstore",
+}
+
+// refusePseudoFile refuses the existing file base of d if d is on one of the kernel's pseudo file
+// systems, with ErrNotRegular and the file system's name, before anything is created: otherwise
+// the attempt would end in a misleading "no such file" or "permission denied" for the temp file.
+func refusePseudoFile(d *directory, base string) error {
+	var sfs unix.Statfs_t
+	if err := unix.Fstatfs(d.fd, &sfs); err != nil {
+		return nil // the write's own steps will say what is wrong
+	}
+	if name, ok := pseudoFileSystems[uint32(sfs.Type)]; ok {
+		return &fs.PathError{Op: "open", Path: d.join(base), Err: fmt.Errorf(
+			"%w: a %s file is an interface to the kernel, which a new file cannot replace: write it with os.WriteFile", ErrNotRegular, name)}
+	}
+	return nil
 }

@@ -64,6 +64,9 @@ func resolveIn(d *directory, base, name string) (*target, error) {
 		}
 		switch st.Mode & unix.S_IFMT {
 		case unix.S_IFREG:
+			if err := refusePseudoFile(d, base); err != nil {
+				return nil, err
+			}
 			t, err := openExisting(d, base, &st)
 			if err != nil && changedMeanwhile(err) && races < raceRetries {
 				races++
