@@ -51,7 +51,9 @@ func rename(oldpath, newpath string) error {
 	}
 	switch err := replaceFile(to, from, backup); {
 	case err == nil:
-		flushErr := flushFile(to)
+		// A reader that opened the new file without FILE_SHARE_WRITE in the meantime keeps the
+		// flush's open out for as long as it holds it: retried like the replacement.
+		flushErr := retries.do(func() error { return flushFile(to) })
 		// The backup is the old file; a reader that had it open with FILE_SHARE_DELETE keeps
 		// reading it until it closes it. A failed delete leaves a temp-shaped name for CleanTemps.
 		windows.DeleteFile(backup)
