@@ -90,8 +90,9 @@
 // directory's lock is exclusive, so Views of missing files in one directory wait for each other
 // there. There is no lock file, so nothing in the directory can be deleted or replaced to break
 // the lock, and a process killed while holding the lock releases it with its descriptors. Update
-// needs read permission on the file (it reads it) and, to create it, on its directory (which the
-// directory fsync needs too).
+// needs read permission on the file (it reads it) and, to create it, on its directory (to lock
+// it): a new file in a directory the process may write and search but not read (a drop box, mode
+// 0333) is refused with EACCES at the step "lock", where WriteFile creates it.
 //
 // On Windows the lock is LockFileEx on a sidecar file "<target>.lock" (shortened for very long
 // names), created on first use and never removed. While a process holds it, Windows refuses to
