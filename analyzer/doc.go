@@ -23,11 +23,13 @@
 //   - the data is JSON: from encoding/json, encoding/json/v2 and jsontext,
 //     github.com/go-json-experiment/json, github.com/json-iterator/go,
 //     github.com/goccy/go-json, github.com/bytedance/sonic,
-//     github.com/segmentio/encoding/json, protojson, a MarshalJSON method,
-//     or a project's own package named json (or ending in json); of type
+//     github.com/segmentio/encoding/json, protojson, gojay, sjson and
+//     pretty (tidwall), fastjson, YAMLToJSON, a MarshalJSON method, or a
+//     project's own package named json (or ending in json); of type
 //     json.RawMessage or jsontext.Value; a buffer a JSON encoder filled and
-//     nothing emptied since; bytes a JSON decoder (json.Unmarshal,
-//     json.Valid, sigs.k8s.io/json) parsed before the write; or returned by
+//     nothing emptied since; bytes a JSON decoder or validator
+//     (json.Unmarshal, json.Valid, sigs.k8s.io/json, gjson.Valid) parsed
+//     before the write; or returned by
 //     a function in any package that returns such bytes;
 //   - the *os.File is fed to a JSON encoder, directly or through
 //     bufio.NewWriter, io.MultiWriter or a helper of the package;

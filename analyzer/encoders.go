@@ -52,7 +52,7 @@ func init() {
 	} {
 		add(p.path, p.short, "", roleMarshal, "Marshal", "MarshalIndent")
 		add(p.path, p.short, "", roleEncoder, "NewEncoder")
-		add(p.path, p.short, "", roleDst, "Indent", "Compact")
+		add(p.path, p.short, "", roleDst, "Indent", "Compact", "HTMLEscape")
 		add(p.path, p.short, "", roleValidate, "Valid", "Unmarshal")
 	}
 	add("github.com/goccy/go-json", "goccy/go-json", "", roleMarshal,
@@ -88,6 +88,19 @@ func init() {
 	add(pj, "protojson", "MarshalOptions", roleMarshal, "Marshal", "Format", "MarshalAppend")
 	add(pj, "protojson", "", roleValidate, "Unmarshal")
 	add(pj, "protojson", "UnmarshalOptions", roleValidate, "Unmarshal")
+	// Editors and formatters whose result is a JSON document, and
+	// validators, of widely used JSON toolkits.
+	add("github.com/tidwall/sjson", "sjson", "", roleMarshal,
+		"Set", "SetBytes", "SetRaw", "SetRawBytes", "SetOptions", "SetBytesOptions", "SetRawOptions", "SetRawBytesOptions", "Delete", "DeleteBytes")
+	add("github.com/tidwall/pretty", "pretty", "", roleMarshal, "Pretty", "PrettyOptions", "Ugly", "UglyInPlace")
+	add("github.com/tidwall/gjson", "gjson", "", roleValidate, "Valid", "ValidBytes")
+	add("github.com/valyala/fastjson", "fastjson", "", roleValidate, "Validate", "ValidateBytes")
+	add("github.com/valyala/fastjson", "fastjson", "Value", roleMarshal, "MarshalTo")
+	add("github.com/francoispqt/gojay", "gojay", "", roleMarshal, "Marshal", "MarshalJSONObject", "MarshalJSONArray")
+	add("github.com/francoispqt/gojay", "gojay", "", roleEncoder, "NewEncoder", "BorrowEncoder")
+	for _, yaml := range []string{"sigs.k8s.io/yaml", "github.com/ghodss/yaml"} {
+		add(yaml, yaml, "", roleMarshal, "YAMLToJSON", "YAMLToJSONStrict")
+	}
 	// sigs.k8s.io/json decodes only.
 	add("sigs.k8s.io/json", "sigs.k8s.io/json", "", roleValidate,
 		"UnmarshalCaseSensitivePreserveInts", "UnmarshalStrict")
