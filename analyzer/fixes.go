@@ -338,11 +338,7 @@ func (c *checker) fileEdits(file *ast.File, ff *fileFacts) []analysis.TextEdit {
 			unused = append(unused, pn)
 		}
 	}
-	imp, ok := c.importEdits(tf, src, file, unused, spec)
-	if !ok {
-		return nil
-	}
-	edits = append(edits, imp...)
+	edits = append(edits, c.importEdits(tf, src, file, unused, spec)...)
 	sortEdits(edits)
 	for i := 1; i < len(edits); i++ {
 		if edits[i-1].End > edits[i].Pos {
@@ -506,7 +502,7 @@ func assumedName(importPath string) string {
 // the import spec (when not ""), whatever the layout of the import
 // declarations: grouped or not, several specs on a line separated by
 // semicolons, parentheses on the lines of specs.
-func (c *checker) importEdits(tf *token.File, src []byte, file *ast.File, unused []*types.PkgName, spec string) ([]analysis.TextEdit, bool) {
+func (c *checker) importEdits(tf *token.File, src []byte, file *ast.File, unused []*types.PkgName, spec string) []analysis.TextEdit {
 	var decls []*ast.GenDecl
 	for _, d := range file.Decls {
 		if gd, ok := d.(*ast.GenDecl); ok && gd.Tok == token.IMPORT {
@@ -556,7 +552,7 @@ func (c *checker) importEdits(tf *token.File, src []byte, file *ast.File, unused
 		}
 	}
 	if spec == "" {
-		return edits, true
+		return edits
 	}
 	switch {
 	case into != nil:
@@ -578,7 +574,7 @@ func (c *checker) importEdits(tf *token.File, src []byte, file *ast.File, unused
 	default:
 		edits = append(edits, analysis.TextEdit{Pos: file.Name.End(), End: file.Name.End(), NewText: []byte("\n\nimport " + spec)})
 	}
-	return edits, true
+	return edits
 }
 
 // lastKept returns the last spec of gd that stays, or nil.
