@@ -55,6 +55,16 @@ const (
 	diffUpdate    = "Update"
 )
 
+// The durable file operations compared with the os ones.
+const (
+	diffOSRename   = "os.Rename"
+	diffRename     = "Rename"
+	diffOSRemove   = "os.Remove"
+	diffRemove     = "Remove"
+	diffOSMkdirAll = "os.MkdirAll"
+	diffMkdirAll   = "MkdirAll"
+)
+
 // diffOps are the atomicfs calls TestDiff compares with os.WriteFile.
 var diffOps = []string{diffWriteFile, diffCreate, diffWriteJSON, diffUpdate}
 
@@ -88,6 +98,11 @@ type diffCase struct {
 	// mkdirAll creates the target's missing parents: os.MkdirAll(dir, 0755) before os.WriteFile,
 	// WithMkdirAll(0755) for atomicfs.
 	mkdirAll bool
+	// std and ours name the calls compared when they are not os.WriteFile and the writes (the
+	// durable Rename, Remove and MkdirAll against the os ones); to is Rename's new name.
+	std  string
+	ours []string
+	to   string
 
 	// differs names the README's drop-in differences row this case asserts; documented then turns
 	// os.WriteFile's outcome into the one atomicfs must have. Without differs the outcomes must be
@@ -178,8 +193,12 @@ func runDiffCases(t *testing.T, cases []diffCase, ops []string) {
 				}
 				data = d
 			}
-			std := runDiffSide(t, bin, c, diffStd, data)
-			t.Logf("os.WriteFile as %s: %v", c.as.owner(), std.result)
+			stdOp, ops := diffStd, ops
+			if c.std != "" {
+				stdOp, ops = c.std, c.ours
+			}
+			std := runDiffSide(t, bin, c, stdOp, data)
+			t.Logf("%s as %s: %v", stdOp, c.as.owner(), std.result)
 			want := std
 			if c.documented != nil {
 				want = cloneOutcome(std)
@@ -295,6 +314,9 @@ func runDiffSide(t *testing.T, bin string, c diffCase, op, data string) diffOutc
 	if !filepath.IsAbs(w.Target) {
 		w.Target = b.path(w.Target)
 	}
+	if c.to != "" {
+		w.To = b.path(c.to)
+	}
 	if w.Perm == 0 {
 		w.Perm = 0o644
 	}
@@ -317,6 +339,7 @@ type diffWriteArgs struct {
 	Data     string      // what is written
 	Perm     fs.FileMode // the perm argument
 	MkdirAll bool        // create missing parents (os.MkdirAll; atomicfs.WithMkdirAll), mode 0755
+	To       string      // the new name, for a rename
 }
 
 // diffChildTimeout bounds a child's write: a write that blocks (an open FIFO without a reader)
@@ -424,6 +447,18 @@ func diffWrite(w diffWriteArgs) error {
 		return WriteJSON(w.Target, diffValue, w.Perm, opts...)
 	case diffUpdate:
 		return Update(w.Target, w.Perm, func([]byte) ([]byte, error) { return data, nil }, opts...)
+	case diffOSRename:
+		return os.Rename(w.Target, w.To)
+	case diffRename:
+		return Rename(w.Target, w.To)
+	case diffOSRemove:
+		return os.Remove(w.Target)
+	case diffRemove:
+		return Remove(w.Target)
+	case diffOSMkdirAll:
+		return os.MkdirAll(w.Target, w.Perm)
+	case diffMkdirAll:
+		return MkdirAll(w.Target, w.Perm)
 	}
 	return fmt.Errorf("unknown op %q", w.Op)
 }

@@ -18,7 +18,7 @@ import (
 // differencesRow is one row of the README's table of drop-in differences on Linux.
 type differencesRow struct {
 	text  string          // the whole row
-	tests map[string]bool // the TestDiff subtests it names
+	tests map[string]bool // the subtests it names, as go test -run does (TestDiff/hard_link)
 }
 
 // readDifferencesTable returns the rows of the first table under "### Drop-in differences" in
@@ -30,7 +30,7 @@ func readDifferencesTable(t *testing.T) map[string]differencesRow {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	testName := regexp.MustCompile("`TestDiff/([^`]+)`")
+	testName := regexp.MustCompile("`(TestDiff\\w*/[^`]+)`")
 	rows := map[string]differencesRow{}
 	inSection, inTable := false, false
 	for sc := bufio.NewScanner(f); sc.Scan(); {
@@ -70,17 +70,20 @@ func subtestName(name string) string { return strings.ReplaceAll(name, " ", "_")
 func TestDiffDocumented(t *testing.T) {
 	rows := readDifferencesTable(t)
 	documented := map[string]string{} // subtest -> row
-	for _, c := range diffCases() {
-		if c.differs == "" {
-			continue
-		}
-		documented[subtestName(c.name)] = c.differs
-		row, ok := rows[c.differs]
-		switch {
-		case !ok:
-			t.Errorf("case %q documents a difference %q that the README's table lacks", c.name, c.differs)
-		case !row.tests[subtestName(c.name)]:
-			t.Errorf("the README's row %q does not name its test TestDiff/%s", c.differs, subtestName(c.name))
+	for test, cases := range map[string][]diffCase{"TestDiff": diffCases(), "TestDiffFileOps": diffFileOpCases()} {
+		for _, c := range cases {
+			if c.differs == "" {
+				continue
+			}
+			name := test + "/" + subtestName(c.name)
+			documented[name] = c.differs
+			row, ok := rows[c.differs]
+			switch {
+			case !ok:
+				t.Errorf("case %s documents a difference %q that the README's table lacks", name, c.differs)
+			case !row.tests[name]:
+				t.Errorf("the README's row %q does not name its test %s", c.differs, name)
+			}
 		}
 	}
 	for name, row := range rows {
@@ -89,7 +92,7 @@ func TestDiffDocumented(t *testing.T) {
 		}
 		for test := range row.tests {
 			if documented[test] != name {
-				t.Errorf("the README's row %q names TestDiff/%s, which is not a case documenting that row", name, test)
+				t.Errorf("the README's row %q names %s, which is not a case documenting that row", name, test)
 			}
 		}
 	}

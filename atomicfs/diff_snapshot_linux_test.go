@@ -125,9 +125,13 @@ func cloneOutcome(o diffOutcome) diffOutcome {
 // into the documented one for a listed difference), saying what each did.
 func compareOutcomes(t *testing.T, c diffCase, op string, std, want, ours diffOutcome) {
 	t.Helper()
+	ref := diffStd
+	if c.std != "" {
+		ref = c.std
+	}
 	var diffs []string
 	if !ours.result.sameAs(want.result) {
-		diffs = append(diffs, fmt.Sprintf("result: os.WriteFile %v, %s %v", std.result, op, ours.result))
+		diffs = append(diffs, fmt.Sprintf("result: %s %v, %s %v", ref, std.result, op, ours.result))
 		if c.differs != "" {
 			diffs = append(diffs, fmt.Sprintf("  documented (%s): %v", c.differs, want.result))
 		}
@@ -147,24 +151,24 @@ func compareOutcomes(t *testing.T, c diffCase, op string, std, want, ours diffOu
 		o, inOurs := ours.tree[p]
 		switch {
 		case !inOurs:
-			diffs = append(diffs, fmt.Sprintf("%s: missing (os.WriteFile: %s)", p, entryText(std.tree[p], p, std)))
+			diffs = append(diffs, fmt.Sprintf("%s: missing (%s: %s)", p, ref, entryText(std.tree[p], p, std)))
 		case !inWant:
-			diffs = append(diffs, fmt.Sprintf("%s: stray %s (os.WriteFile: %s)", p, entryText(o, p, ours), entryText(std.tree[p], p, std)))
+			diffs = append(diffs, fmt.Sprintf("%s: stray %s (%s: %s)", p, entryText(o, p, ours), ref, entryText(std.tree[p], p, std)))
 		case w != o:
 			wv, ov := reflect.ValueOf(w), reflect.ValueOf(o)
 			for i := range wv.NumField() {
 				if wv.Field(i).Interface() != ov.Field(i).Interface() {
-					diffs = append(diffs, fmt.Sprintf("%s: %s %q, want %q (os.WriteFile: %q)", p, wv.Type().Field(i).Name,
-						ov.Field(i).Interface(), wv.Field(i).Interface(), reflect.ValueOf(std.tree[p]).Field(i).Interface()))
+					diffs = append(diffs, fmt.Sprintf("%s: %s %q, want %q (%s: %q)", p, wv.Type().Field(i).Name,
+						ov.Field(i).Interface(), wv.Field(i).Interface(), ref, reflect.ValueOf(std.tree[p]).Field(i).Interface()))
 				}
 			}
 		}
 	}
 	if ours.extra != want.extra {
-		diffs = append(diffs, fmt.Sprintf("observed %q, want %q (os.WriteFile: %q)", ours.extra, want.extra, std.extra))
+		diffs = append(diffs, fmt.Sprintf("observed %q, want %q (%s: %q)", ours.extra, want.extra, ref, std.extra))
 	}
 	if len(diffs) > 0 {
-		t.Errorf("%s as %s differs from os.WriteFile:\n\t%s", op, c.as.owner(), strings.Join(diffs, "\n\t"))
+		t.Errorf("%s as %s differs from %s:\n\t%s", op, c.as.owner(), ref, strings.Join(diffs, "\n\t"))
 	}
 }
 
