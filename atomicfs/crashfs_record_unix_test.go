@@ -17,6 +17,9 @@ import (
 	"golang.org/x/sys/unix"
 )
 
+// defaultCrashModel is the model the recorded traces are checked against.
+var defaultCrashModel = crashModel{BlockSize: 4096, MaxSubsetBlocks: 8, MaxDirOps: 12, MaxStates: 1 << 16}
+
 // crashRecorder records, through the fault seam, the operations a write makes on the files under
 // one root directory, as a trace for the crash-state model. Every seam function that can change
 // what a power cut leaves is wrapped (TestCrashRecorderCoversTheSeam keeps that list complete):

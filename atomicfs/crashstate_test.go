@@ -207,8 +207,6 @@ type crashModel struct {
 	MaxStates int
 }
 
-var defaultCrashModel = crashModel{BlockSize: 4096, MaxSubsetBlocks: 8, MaxDirOps: 12, MaxStates: 1 << 16}
-
 // entryChange is one durable effect of an entry operation: Name in a directory now names Obj
 // (0: the entry is gone).
 type entryChange struct {

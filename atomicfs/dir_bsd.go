@@ -8,9 +8,20 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// openSearchOnly has no equivalent here (no O_PATH): a directory the process may not read is
-// refused with EACCES, one of the differences from os.WriteFile the README lists.
-func openSearchOnly(atfd int, path string) (int, error) { return -1, unix.EACCES }
+// openSearchOnly opens a directory the process may search but not read with O_SEARCH (POSIX;
+// FreeBSD, and macOS since 13), enough to create, rename and remove entries relative to it, as
+// os.WriteFile may in such a directory. A system that does not know O_SEARCH refuses the open,
+// and the write fails with EACCES. This is not run by this repository's tests, which run on Linux.
+func openSearchOnly(atfd int, path string) (int, error) {
+	var fd int
+	err := ignoringEINTR(func() error {
+		var err error
+		fd, err = unix.Openat(atfd, path, unix.O_SEARCH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+		return err
+	})
+	return fd, err
+}
 
-// syncUnreadableDir is never reached: without openSearchOnly no directory is open search-only.
-func syncUnreadableDir(f *os.File) error { return unix.EACCES }
+// syncUnreadableDir fsyncs a directory opened with O_SEARCH, which these systems allow on any
+// open descriptor; f is not needed.
+func syncUnreadableDir(d *directory, f *os.File) error { return fsyncDirFD(d.fd) }

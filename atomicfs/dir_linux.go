@@ -21,7 +21,7 @@ func openSearchOnly(atfd int, path string) (int, error) {
 // syncUnreadableDir makes the entries of a directory that cannot be opened for fsync durable by
 // flushing its whole file system (syncfs) through f, a file in it: slower than a directory fsync,
 // but the only way there is.
-func syncUnreadableDir(f *os.File) error {
+func syncUnreadableDir(d *directory, f *os.File) error {
 	if f == nil {
 		return unix.EACCES
 	}

@@ -18,8 +18,9 @@ import (
 type directory struct {
 	path string // how the directory was reached, for errors
 	fd   int
-	// pathOnly: fd is an O_PATH descriptor, because the directory may be searched and written
-	// but not read; such a descriptor cannot be fsynced (see syncDirAt).
+	// pathOnly: fd is an O_PATH (Linux) or O_SEARCH descriptor, because the directory may be
+	// searched and written but not read; on Linux such a descriptor cannot be fsynced (see
+	// syncDirAt).
 	pathOnly bool
 }
 
@@ -139,7 +140,7 @@ func mkdirAt(d *directory, name string, perm fs.FileMode) error {
 func syncDirAt(d *directory, f *os.File) error {
 	var err error
 	if d.pathOnly {
-		err = syncUnreadableDir(f)
+		err = syncUnreadableDir(d, f)
 	} else {
 		err = fsyncDirFD(d.fd)
 	}

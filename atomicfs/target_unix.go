@@ -220,3 +220,34 @@ func splitElems(path string) []string {
 	}
 	return elems
 }
+
+// splitName splits name at its last separator into the directory part and the entry name,
+// without cleaning: "l/../x.json" must keep its ".." for the kernel, which climbs out of the
+// directory l points to, not out of l.
+func splitName(name string) (dirPart, base string) {
+	i := len(name) - 1
+	for i >= 0 && !os.IsPathSeparator(name[i]) {
+		i--
+	}
+	switch {
+	case i < 0:
+		return ".", name
+	case i == 0:
+		return name[:1], name[1:]
+	}
+	return name[:i], name[i+1:]
+}
+
+// notAFileName returns the error os.WriteFile gets for a name whose last element cannot be a
+// file ("dir/", ".", ".."): EISDIR for a directory, ENOTDIR for a file named with a trailing
+// separator.
+func notAFileName(name string) error {
+	fi, err := os.Stat(name)
+	switch {
+	case err == nil && !fi.IsDir():
+		return &fs.PathError{Op: "open", Path: name, Err: syscall.ENOTDIR}
+	case err == nil || errors.Is(err, fs.ErrNotExist):
+		return &fs.PathError{Op: "open", Path: name, Err: syscall.EISDIR}
+	}
+	return err
+}
