@@ -606,6 +606,18 @@ func diffCases() []diffCase {
 			skipOps: []string{diffUpdate},
 		},
 		{
+			name:    "Update of a new file in a directory the user may write and search but not read",
+			setup:   func(t *testing.T, b *diffTree) { b.dir("drop", 0o333, byRoot) },
+			target:  "drop/new.json",
+			as:      asAlice,
+			skipOps: []string{diffWriteFile, diffCreate, diffWriteJSON},
+			differs: "Update of a new file in a directory the writer may not read",
+			documented: func(want *diffOutcome) {
+				want.result = diffResult{Failed: true, Errno: int(syscall.EACCES)}
+				dropEntry(want, "drop/new.json")
+			},
+		},
+		{
 			name: "new file in a setgid directory",
 			setup: func(t *testing.T, b *diffTree) {
 				b.dir("shared", 0o2777, owner{0, projGID})
@@ -806,6 +818,14 @@ func keepEntry(want *diffOutcome, path string, change func(*diffEntry)) {
 	}
 	change(&e)
 	want.tree[path] = e
+}
+
+// dropEntry removes path from want, failing loudly if the case's tree lacks it.
+func dropEntry(want *diffOutcome, path string) {
+	if _, ok := want.tree[path]; !ok {
+		panic("documented difference for " + path + ", which os.WriteFile's tree lacks")
+	}
+	delete(want.tree, path)
 }
 
 // dotDotTree makes dir/l.json -> sub/../t.json with dir/sub a link to other/deep: the kernel
