@@ -30,7 +30,7 @@ func TestPackages(t *testing.T) {
 func TestFeatures(t *testing.T) {
 	analysistest.Run(t, testdata(), analyzer.Analyzer,
 		"example.com/rtpaths", "example.com/dirs", "example.com/fsutil",
-		"example.com/chainlib", "crosschain", "chains", "encoders", "buffers", "validated", "joins", "variadic", "osync", "temphelpers",
+		"example.com/chainlib", "crosschain", "chains", "fields", "encoders", "buffers", "validated", "joins", "variadic", "osync", "temphelpers",
 		"closures", "copies", "crossvalues", "openflags", "nonjson", "ranges", "reaching", "renamesync", "noos")
 }
 

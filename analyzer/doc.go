@@ -18,7 +18,8 @@
 //     is known), fmt.Sprintf, strings.Join with a known last element and
 //     separator, local variables (the assignments that reach the read),
 //     package-level variables never reassigned, struct fields set in the
-//     same function, and functions in any package that return such a path
+//     same function (or, unexported, set to JSON paths only, wherever the
+//     package sets them), and functions in any package that return such a path
 //     or end it with a parameter, variadic ones included;
 //   - the data is JSON: from encoding/json, encoding/json/v2 and jsontext,
 //     github.com/go-json-experiment/json, github.com/json-iterator/go,

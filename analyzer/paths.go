@@ -57,14 +57,19 @@ func (c *checker) tails(u *unit, e ast.Expr, depth int) []tail {
 		if s == nil { // a qualified identifier: pkg.Var
 			return c.varTails(u, info.Uses[e.Sel], e.Pos(), depth)
 		}
-		if s.Kind() != types.FieldVal || u == nil {
+		if s.Kind() != types.FieldVal {
 			return nil
 		}
-		v := identObj(info, e.X)
 		f, _ := s.Obj().(*types.Var)
 		var out []tail
-		for _, x := range u.fields[fieldKey{v, f}] {
-			out = appendTails(out, c.tails(u, x, depth+1)...)
+		if u != nil {
+			v := identObj(info, e.X)
+			for _, x := range u.fields[fieldKey{v, f}] {
+				out = appendTails(out, c.tails(u, x, depth+1)...)
+			}
+		}
+		if len(out) == 0 {
+			out = c.fieldTails(f) // s.path, set where s was made
 		}
 		return out
 	case *ast.CallExpr:

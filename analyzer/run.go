@@ -27,6 +27,8 @@ type checker struct {
 	litChanged  bool                  // a judged literal's wrapper fact changed during the current scan
 	final       bool                  // the current scan builds diagnostics: facts are final
 	sup         map[*token.File]suppressions
+	fieldMemo   map[*types.Var][]tail         // fieldTails' answers (fields.go)
+	stores      map[*types.Var][]fieldStore   // values stored in the package's fields (fields.go)
 	diags       []diag                        // every finding, in source order, once the scans are done
 	calleeMemo  map[*ast.CallExpr]*types.Func // callee's answers, per call
 }
