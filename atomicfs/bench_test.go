@@ -1,10 +1,13 @@
 package atomicfs
 
 import (
+	"context"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -283,6 +286,52 @@ func BenchmarkUpdateLock(b *testing.B) {
 			}
 		}
 	})
+}
+
+// BenchmarkUpdateGoroutines measures group commit: g goroutines of one process increment one
+// counter with UpdateJSON, durably; mode=batched is Update as it is, mode=serial the same calls
+// each alone (WithContext(context.Background()) keeps a call out of batches without limiting it).
+// ns/op is per update; "updates/s" and "batch" (the mean batch size the calls saw) are reported.
+//
+//	go test -run '^$' -bench 'UpdateGoroutines' -count 5 ./atomicfs/
+func BenchmarkUpdateGoroutines(b *testing.B) {
+	for _, g := range []int{1, 8, 64} {
+		for _, mode := range []string{"serial", "batched"} {
+			b.Run("goroutines="+strconv.Itoa(g)+"/mode="+mode, func(b *testing.B) {
+				target := filepath.Join(b.TempDir(), "counter.json")
+				var batches, calls atomic.Int64
+				opts := []Option{WithLockStats(func(s LockStats) { batches.Add(1); calls.Add(int64(s.Batch)) })}
+				if mode == "serial" {
+					opts = append(opts, WithContext(context.Background()))
+				}
+				increment := func() bool {
+					err := UpdateJSON(target, 0o644, func(c *counter) error { c.N++; return nil }, opts...)
+					if err != nil {
+						b.Error(err)
+					}
+					return err == nil
+				}
+				start := time.Now()
+				if g == 1 {
+					for b.Loop() {
+						if !increment() {
+							return
+						}
+					}
+				} else {
+					b.SetParallelism(max(1, g/runtime.GOMAXPROCS(0))) // RunParallel runs parallelism × GOMAXPROCS goroutines
+					b.RunParallel(func(pb *testing.PB) {
+						for pb.Next() && increment() {
+						}
+					})
+				}
+				b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "updates/s")
+				if n := batches.Load(); n > 0 {
+					b.ReportMetric(float64(calls.Load())/float64(n), "batch")
+				}
+			})
+		}
+	}
 }
 
 func median[T int64 | float64 | time.Duration](xs []T) T {

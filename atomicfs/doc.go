@@ -222,7 +222,8 @@
 //
 // All functions may be called from any number of goroutines and processes at once: concurrent
 // writes of one file each replace it whole (the last rename wins); Update and UpdateJSON
-// serialize. A File belongs to one goroutine.
+// serialize, and the concurrent ones of one process share durable writes (group commit: see
+// Update). A File belongs to one goroutine.
 //
 // # What it does not do
 //

@@ -105,5 +105,5 @@ func (w *lockWait) ctxErr() error {
 
 // stats returns the LockStats of a hold that began at acquired and ends now.
 func (w *lockWait) stats(acquired time.Time) LockStats {
-	return LockStats{Wait: acquired.Sub(w.start), Hold: time.Since(acquired), Contended: w.contended}
+	return LockStats{Wait: acquired.Sub(w.start), Hold: time.Since(acquired), Contended: w.contended, Batch: 1}
 }

@@ -222,6 +222,12 @@ type LockStats struct {
 	Wait time.Duration
 	// Hold is the time from taking the lock until releasing it: read, fn, and the durable write.
 	Hold time.Duration
-	// Contended reports whether the first attempt found the lock held by someone else.
+	// Contended reports whether the call had to wait for another: the lock was held by someone
+	// else, or (Update, UpdateJSON) the call waited for a batch of other calls of this process.
 	Contended bool
+	// Batch is the number of Update and UpdateJSON calls of this process that shared this
+	// call's hold of the lock and its one durable write (group commit), this one included: 1 when
+	// it ran alone. Wait and Hold are the batch's: Wait runs from this call's start until the lock
+	// was held for its batch. For View it is 1.
+	Batch int
 }

@@ -2,8 +2,6 @@ package atomicfs
 
 import (
 	"encoding/json"
-	"errors"
-	"fmt"
 	"io/fs"
 	"time"
 )
@@ -27,8 +25,19 @@ import (
 // fn must not call Update, UpdateJSON or View of the same file: that call would wait for the
 // lock this one holds, forever (or until its WithLockTimeout). Other files are fine.
 //
+// Concurrent calls in one process share durable writes (group commit): while one batch of Updates
+// of a file holds its lock and writes, the calls that arrive for the same file (with the same perm
+// and write options) queue up, and the next batch takes the lock once, reads the file once, runs
+// their fns in arrival order, each on the result of the ones before it, and writes and fsyncs
+// once. Each call returns only when the write carrying its change is durable, so nil means what it
+// means for a lone call; a fn that fails, returns SkipWrite or panics (the panic is raised again in
+// its caller's goroutine) loses only its own change, and each fn gets its own copy of the content,
+// so one that fails after changing it in place spoils nothing. A fn may thus run on the goroutine
+// of another caller. Calls with WithLockTimeout or WithContext run alone, with their own limits.
+// A lone call does what it did without batching.
+//
 // By default Update waits for the lock as long as it takes; WithLockTimeout and WithContext limit
-// the wait (see ErrLockTimeout), and WithLockStats reports the wait and hold times.
+// the wait (see ErrLockTimeout), and WithLockStats reports the wait, the hold and the batch.
 func Update(name string, perm fs.FileMode, fn func(old []byte) ([]byte, error), opts ...Option) error {
 	o, err := collect(callUpdate, name, opts)
 	if err != nil {
@@ -65,40 +74,20 @@ func UpdateJSON[T any](name string, perm fs.FileMode, fn func(*T) error, opts ..
 	})
 }
 
-func update(name string, perm fs.FileMode, o *options, fn func([]byte) ([]byte, error)) (err error) {
-	w, err := newLockWait(o)
-	if err != nil {
-		return fail("lock", name, name, err)
+func update(name string, perm fs.FileMode, o *options, fn func([]byte) ([]byte, error)) error {
+	c := &batchedCall{fn: fn, start: time.Now()}
+	if o.ctx != nil || o.lockTimeout > 0 {
+		// A call with its own limit on the lock wait runs alone: a batch waits for the lock with
+		// the limits of the call that leads it.
+		runBatch(name, perm, o, []*batchedCall{c})
+	} else {
+		updateBatched(name, perm, o, c)
 	}
-	l, err := lockFile(name, perm, exclusive, o, w)
-	if err != nil {
-		return err
+	if o.lockStats != nil && c.stats.Batch > 0 {
+		o.lockStats(c.stats)
 	}
-	acquired := time.Now()
-	defer func() {
-		uerr := l.release()
-		if o.lockStats != nil {
-			o.lockStats(w.stats(acquired))
-		}
-		if uerr != nil && err == nil {
-			err = fail("unlock", name, name, uerr)
-		}
-	}()
-
-	old, err := l.content()
-	if err != nil {
-		return fail("read", name, name, err)
+	if c.panicked {
+		panic(c.panicVal) // in the caller's goroutine, after the lock was released
 	}
-	data, err := fn(old)
-	if errors.Is(err, SkipWrite) {
-		return nil
-	}
-	if err != nil {
-		var oe *opError
-		if errors.As(err, &oe) && oe.name == name {
-			return err // already names this file and the step
-		}
-		return fmt.Errorf("atomicfs: update %s: %w", name, err)
-	}
-	return writeFile(name, data, perm, o)
+	return c.err
 }
