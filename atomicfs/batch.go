@@ -95,19 +95,23 @@ func updateBatched(name string, perm fs.FileMode, o *options, c *batchedCall) {
 	calls := q.waiting
 	q.waiting = nil
 	q.mu.Unlock()
-	runBatch(name, perm, o, calls)
-	for _, other := range calls {
-		if other != c {
-			other.done <- true
+	// Deferred, so that the others get their results and the queue a leader even when a fn ends
+	// this goroutine (runtime.Goexit, as t.FailNow does).
+	defer func() {
+		for _, other := range calls {
+			if other != c {
+				other.done <- true
+			}
 		}
-	}
-	q.mu.Lock()
-	if len(q.waiting) > 0 {
-		q.waiting[0].done <- false // the first to arrive meanwhile leads the next batch
-	} else {
-		q.busy = false
-	}
-	q.mu.Unlock()
+		q.mu.Lock()
+		if len(q.waiting) > 0 {
+			q.waiting[0].done <- false // the first to arrive meanwhile leads the next batch
+		} else {
+			q.busy = false
+		}
+		q.mu.Unlock()
+	}()
+	runBatch(name, perm, o, calls)
 }
 
 // runBatch runs calls, in order, under one hold of name's lock, with one durable write of the
@@ -131,6 +135,13 @@ func runBatch(name string, perm fs.FileMode, o *options, calls []*batchedCall) {
 		return
 	}
 	acquired := time.Now()
+	finished := false
+	defer func() {
+		if !finished { // a fn called runtime.Goexit: nothing was written
+			l.release()
+			setAll(fmt.Errorf("atomicfs: update %s: a fn of the batch ended its goroutine (runtime.Goexit); nothing written", name))
+		}
+	}()
 	cur, err := l.content()
 	if err != nil {
 		err = fail("read", name, name, err)
@@ -160,6 +171,7 @@ func runBatch(name string, perm fs.FileMode, o *options, calls []*batchedCall) {
 			}
 		}
 	}
+	finished = true
 	uerr := l.release()
 	for _, c := range calls {
 		c.stats = LockStats{

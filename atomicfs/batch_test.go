@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -251,4 +252,24 @@ func TestGroupCommitKilled(t *testing.T) {
 	if c.N < acks || c.N > acks+goroutines {
 		t.Errorf("the file counts %d, %d increments were acknowledged: want %d to %d", c.N, acks, acks, acks+goroutines)
 	}
+}
+
+// TestGroupCommitGoexit: a fn that ends its goroutine (runtime.Goexit, as t.FailNow does) takes
+// the lock with it neither for its batch nor for later calls: they get an error saying so, and
+// the next Update works.
+func TestGroupCommitGoexit(t *testing.T) {
+	target := filepath.Join(t.TempDir(), "x")
+	exited := make(chan struct{})
+	go func() {
+		defer close(exited)
+		Update(target, 0o644, func(old []byte) ([]byte, error) { runtime.Goexit(); return nil, nil })
+	}()
+	<-exited
+	if err := Update(target, 0o644, func(old []byte) ([]byte, error) { return []byte("ok"), nil }, WithLockTimeout(5*time.Second)); err != nil {
+		t.Fatalf("after a fn called Goexit: %v", err)
+	}
+	if err := Update(target, 0o644, func(old []byte) ([]byte, error) { return append(old, '!'), nil }); err != nil {
+		t.Fatalf("a batched Update after a fn called Goexit: %v", err)
+	}
+	wantContent(t, target, []byte("ok!"))
 }
