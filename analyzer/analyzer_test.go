@@ -154,28 +154,3 @@ func TestAnalyzerMetadata(t *testing.T) {
 		t.Errorf("DefaultConfig() = %+v", cfg)
 	}
 }
-
-// TestRelatedEvidence checks that a finding whose evidence lies elsewhere
-// points there: the json.Valid call that proves the bytes are JSON.
-func TestRelatedEvidence(t *testing.T) {
-	results := analysistest.Run(t, testdata(), analyzer.Analyzer, "validated")
-	found := false
-	for _, r := range results {
-		for _, d := range r.Diagnostics {
-			if !strings.Contains(d.Message, "data parsed by json.Valid") {
-				continue
-			}
-			found = true
-			if len(d.Related) != 1 {
-				t.Fatalf("%s: want one related location, got %+v", d.Message, d.Related)
-			}
-			pos := r.Pass.Fset.Position(d.Related[0].Pos)
-			if !strings.HasSuffix(pos.Filename, "validated.go") || pos.Line != 15 || d.Related[0].Message != "data parsed by json.Valid" {
-				t.Errorf("related = %s %q, want validated.go:15 (the json.Valid call)", pos, d.Related[0].Message)
-			}
-		}
-	}
-	if !found {
-		t.Fatal("no finding with evidence from json.Valid")
-	}
-}

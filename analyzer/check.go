@@ -75,7 +75,7 @@ func (c *checker) checkSink(u *unit, call *ast.CallExpr, fn *types.Func, s sink)
 	}
 	if ev.found() {
 		if c.final {
-			c.addDiag(u, call, fmt.Sprintf("%s writes %s non-atomically: %s", s.name, c.describePath(pathArg), ev), ev, c.planFix(u, call, s))
+			c.addDiag(u, call, fmt.Sprintf("%s writes %s non-atomically: %s", s.name, c.describePath(pathArg), ev), c.planFix(u, call, s))
 		}
 		return false
 	}
@@ -117,7 +117,7 @@ func (c *checker) checkWrapperCall(u *unit, call *ast.CallExpr, name string, sig
 	}
 	if ev.found() {
 		if c.final {
-			c.addDiag(u, call, c.wrapperMessage(name, wf, pathArg, dataArg, ev), ev, nil)
+			c.addDiag(u, call, c.wrapperMessage(name, wf, pathArg, dataArg, ev), nil)
 		}
 		return false
 	}
@@ -197,14 +197,12 @@ func (c *checker) exportWrapper(u *unit, wf wrapperFact) bool {
 	return true
 }
 
-// addDiag records a finding at call; when the evidence lies elsewhere (the
-// json.Marshal a few lines up), the diagnostic points there too.
-func (c *checker) addDiag(u *unit, call *ast.CallExpr, msg string, ev evidence, fix *fixPlan) {
-	d := analysis.Diagnostic{Pos: call.Pos(), End: call.End(), Message: msg}
-	if ev.pos.IsValid() && (ev.pos < call.Pos() || ev.pos >= call.End()) {
-		d.Related = []analysis.RelatedInformation{{Pos: ev.pos, Message: ev.String()}}
-	}
-	u.diags = append(u.diags, diag{d: d, fix: fix})
+// addDiag records a finding at call.
+func (c *checker) addDiag(u *unit, call *ast.CallExpr, msg string, fix *fixPlan) {
+	u.diags = append(u.diags, diag{
+		d:   analysis.Diagnostic{Pos: call.Pos(), End: call.End(), Message: msg},
+		fix: fix,
+	})
 }
 
 // describePath shows the path in a message: its value when constant, else

@@ -149,7 +149,7 @@ func (c *checker) checkRename(u *unit, r renameCall) bool {
 	if c.fixedTempName(u, src) {
 		msg += fmt.Sprintf("; the temp name %s is fixed", c.describeExpr(c.resolve(u, src, 0)))
 	}
-	c.addDiag(u, r.call, msg, ev, nil)
+	c.addDiag(u, r.call, msg, nil)
 	if fix, ok := c.syncFix(u, write, r); ok {
 		d := &u.diags[len(u.diags)-1]
 		d.fixes = append(d.fixes, fix)
