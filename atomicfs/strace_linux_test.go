@@ -10,17 +10,19 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 // straceWrites are the writes the strace child makes, in order; after each it looks up the path
 // dir/MARKER-<i>, which shows in the trace as the moment the call returned.
 var straceWrites = []struct {
-	name  string
-	write func(path string) error
+	name    string
+	write   func(path string) error
+	renames int // of temp files the write makes; 0 means 1
 }{
-	{"WriteFile new", func(p string) error { return WriteFile(p, []byte("one"), 0o644) }},
-	{"WriteFile existing", func(p string) error { return WriteFile(p, []byte("two"), 0o644) }},
-	{"WriteJSON", func(p string) error { return WriteJSON(p, map[string]int{"three": 3}, 0o644) }},
+	{"WriteFile new", func(p string) error { return WriteFile(p, []byte("one"), 0o644) }, 0},
+	{"WriteFile existing", func(p string) error { return WriteFile(p, []byte("two"), 0o644) }, 0},
+	{"WriteJSON", func(p string) error { return WriteJSON(p, map[string]int{"three": 3}, 0o644) }, 0},
 	{"Create/Commit", func(p string) error {
 		f, err := Create(p, 0o644)
 		if err != nil {
@@ -31,10 +33,36 @@ var straceWrites = []struct {
 			return err
 		}
 		return f.Commit()
-	}},
+	}, 0},
 	{"UpdateJSON", func(p string) error {
 		return UpdateJSON(p+".counter", 0o644, func(n *int) error { *n++; return nil })
-	}},
+	}, 0},
+	{"UpdateJSON batched", updateJSONBatched, 2},
+}
+
+// updateJSONBatched makes 1 + 7 concurrent UpdateJSON calls on one file: the first holds its
+// batch until the 7 others have queued up, which then share the second batch's one write.
+func updateJSONBatched(p string) error {
+	target := p + ".batched"
+	release := make(chan struct{})
+	errs := make(chan error, 8)
+	go func() {
+		errs <- UpdateJSON(target, 0o644, func(n *int) error { <-release; *n++; return nil })
+	}()
+	time.Sleep(20 * time.Millisecond) // let the first call into its fn
+	for range 7 {
+		go func() { errs <- UpdateJSON(target, 0o644, func(n *int) error { *n++; return nil }) }()
+	}
+	for queued(target) != 7 {
+		time.Sleep(time.Millisecond)
+	}
+	close(release)
+	for range 8 {
+		if err := <-errs; err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func init() {
@@ -99,10 +127,10 @@ func TestDurabilityOrder(t *testing.T) {
 			renamed = append(renamed, to)
 			dirSyncs = 0
 		} else if strings.Contains(c, "MARKER-"+strconv.Itoa(segment)) {
-			name := straceWrites[segment].name
+			name, want := straceWrites[segment].name, max(straceWrites[segment].renames, 1)
 			switch {
-			case len(renamed) != 1:
-				t.Errorf("%s: %d renames of a temp file, want 1", name, len(renamed))
+			case len(renamed) != want:
+				t.Errorf("%s: %d renames of a temp file, want %d", name, len(renamed), want)
 			case dirSyncs == 0:
 				t.Errorf("%s: returned without fsyncing %s after the rename", name, dir)
 			}
