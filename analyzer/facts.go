@@ -57,14 +57,25 @@ func (f *wrapperFact) opensFile() bool {
 
 // renameFact marks a function that renames its parameter Src onto its
 // parameter Dst, such as a Replace that calls os.Rename and then fsyncs the
-// directory: its calls are checked as renames.
+// directory: its calls are checked as renames. With File, Src is an
+// *os.File renamed by its Name() (commit(f, dst)), and Synced says
+// whether the function syncs it first.
 type renameFact struct {
-	Src, Dst int
+	Src, Dst     int
+	File, Synced bool
 }
 
 func (*renameFact) AFact() {}
 
-func (f *renameFact) String() string { return fmt.Sprintf("renames(%d, %d)", f.Src, f.Dst) }
+func (f *renameFact) String() string {
+	switch {
+	case f.File && f.Synced:
+		return fmt.Sprintf("renamesFile(%d, %d, synced)", f.Src, f.Dst)
+	case f.File:
+		return fmt.Sprintf("renamesFile(%d, %d)", f.Src, f.Dst)
+	}
+	return fmt.Sprintf("renames(%d, %d)", f.Src, f.Dst)
+}
 
 // tempFact marks a function that creates a file under a name of its own
 // choosing (os.CreateTemp, a fixed name in a directory) and returns the

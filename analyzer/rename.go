@@ -16,6 +16,7 @@ type renameCall struct {
 	call     *ast.CallExpr
 	name     string // as shown in messages
 	src, dst ast.Expr
+	synced   bool // the helper syncs the file src before renaming it
 }
 
 // renameOf returns call as a rename, if it is one.
@@ -28,7 +29,7 @@ func (c *checker) renameOf(u *unit, call *ast.CallExpr) (renameCall, bool) {
 		if len(call.Args) != 2 {
 			return renameCall{}, false
 		}
-		return renameCall{call, "os.Rename", call.Args[0], call.Args[1]}, true
+		return renameCall{call: call, name: "os.Rename", src: call.Args[0], dst: call.Args[1]}, true
 	}
 	var rf renameFact
 	if fn.Pkg() == nil || !c.pass.ImportObjectFact(fn, &rf) {
@@ -38,7 +39,7 @@ func (c *checker) renameOf(u *unit, call *ast.CallExpr) (renameCall, bool) {
 	if src == nil || dst == nil {
 		return renameCall{}, false
 	}
-	return renameCall{call, c.calleeName(fn), src, dst}, true
+	return renameCall{call: call, name: c.calleeName(fn), src: src, dst: dst, synced: rf.File && rf.Synced}, true
 }
 
 // renames returns the renames of u.
@@ -92,8 +93,8 @@ func (c *checker) writes(u *unit, call *ast.CallExpr, src ast.Expr) bool {
 	if f == nil {
 		return false
 	}
-	if helper && identObj(c.pass.TypesInfo, c.resolve(u, src, 0)) == f && isString(f.Type()) {
-		return true // name, err := writeTemp(dir, b)
+	if obj := identObj(c.pass.TypesInfo, c.resolve(u, src, 0)); obj == f && (isOSFile(f.Type()) || helper && isString(f.Type())) {
+		return true // commit(f, dst); name, err := writeTemp(dir, b)
 	}
 	if n, ok := c.resolve(u, src, 0).(*ast.CallExpr); ok {
 		if sel, ok := ast.Unparen(n.Fun).(*ast.SelectorExpr); ok && sel.Sel.Name == "Name" {
@@ -121,9 +122,9 @@ func (c *checker) checkRename(u *unit, r renameCall) bool {
 		if c.suppressed(r.call.Pos()) {
 			return false // a generated file's, or one the author vouched for
 		}
-		return c.exportRename(u, src, dst)
+		return c.exportRename(u, r)
 	}
-	if c.syncedBefore(u, write, r.call, src) || c.handedOff(u, write, r.call) {
+	if r.synced || c.syncedBefore(u, write, r.call, src) || c.handedOff(u, write, r.call) {
 		return false
 	}
 	ts := c.tails(u, dst, 0)
@@ -159,17 +160,38 @@ func (c *checker) checkRename(u *unit, r renameCall) bool {
 
 // exportRename exports a renameFact for u's function when the rename moves
 // one of its parameters onto another, unchanged.
-func (c *checker) exportRename(u *unit, src, dst ast.Expr) bool {
-	i, j := c.paramOf(u, src), c.paramOf(u, dst)
-	if u.fn == nil || i < 0 || j < 0 {
+func (c *checker) exportRename(u *unit, r renameCall) bool {
+	rf := renameFact{Src: c.paramOf(u, r.src), Dst: c.paramOf(u, r.dst)}
+	if call, ok := ast.Unparen(r.src).(*ast.CallExpr); ok && rf.Src < 0 {
+		// os.Rename(f.Name(), dst) of an *os.File parameter f.
+		if sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr); ok && len(call.Args) == 0 && sel.Sel.Name == "Name" {
+			if rf.Src = c.paramOf(u, sel.X); rf.Src >= 0 && isOSFile(c.pass.TypesInfo.TypeOf(sel.X)) {
+				rf.File = true
+				rf.Synced = c.paramSynced(u, identObj(c.pass.TypesInfo, sel.X), r.call)
+			} else {
+				rf.Src = -1
+			}
+		}
+	}
+	if u.fn == nil || rf.Src < 0 || rf.Dst < 0 {
 		return false
 	}
 	var old renameFact
 	if c.pass.ImportObjectFact(u.fn, &old) {
 		return false
 	}
-	c.pass.ExportObjectFact(u.fn, &renameFact{Src: i, Dst: j})
+	c.pass.ExportObjectFact(u.fn, &rf)
 	return true
+}
+
+// paramSynced reports whether the file f is synced before the rename.
+func (c *checker) paramSynced(u *unit, f types.Object, rename *ast.CallExpr) bool {
+	for _, m := range u.methods[f] {
+		if m.Pos() < rename.Pos() && isMethod(c.callee(u, m), "os", "File", "Sync") {
+			return true
+		}
+	}
+	return false
 }
 
 // paramOf returns the index of the parameter of u's function that e is,

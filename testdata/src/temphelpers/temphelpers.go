@@ -112,3 +112,24 @@ func (w *tempWriter) Commit() error {
 	w.f.Close()
 	return os.Rename(w.f.Name(), w.path)
 }
+
+// A helper that takes the temp file and syncs it: quiet, and the os.Create
+// of the temp is not a write of the target.
+func viaCommit(v any) error {
+	f, err := os.Create("cfg.json.tmp")
+	if err != nil {
+		return err
+	}
+	json.NewEncoder(f).Encode(v)
+	return fsutil.Commit(f, "cfg.json")
+}
+
+// One that does not sync: reported on the helper's call.
+func viaPublish(v any) error {
+	f, err := os.Create("pub.json.tmp")
+	if err != nil {
+		return err
+	}
+	json.NewEncoder(f).Encode(v)
+	return fsutil.Publish(f, "pub.json") // want `fsutil\.Publish replaces "pub\.json" without fsyncing the temp file first: path ends in \.json`
+}

@@ -58,3 +58,20 @@ func Replace(src, dst string) error { // want Replace:`renames\(0, 1\)`
 	defer d.Close()
 	return d.Sync()
 }
+
+// Commit syncs, closes and renames the temp file f onto dst.
+func Commit(f *os.File, dst string) error { // want Commit:`renamesFile\(0, 1, synced\)`
+	if err := f.Sync(); err != nil {
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	return os.Rename(f.Name(), dst)
+}
+
+// Publish closes and renames f onto dst without syncing it.
+func Publish(f *os.File, dst string) error { // want Publish:`renamesFile\(0, 1\)`
+	f.Close()
+	return os.Rename(f.Name(), dst)
+}
