@@ -123,3 +123,43 @@ func TestSelfAssignments(t *testing.T) {
 	}
 	analysistest.Run(t, dir, analyzer.Analyzer, "selfassign")
 }
+
+// TestLongWrapperChain runs the pass over a chain of wrappers declared
+// callee-last, far deeper than any fixed number of re-scans would reach,
+// plus a ring of mutually recursive ones: the call at the top is reported,
+// every link carries its fact, and the body-first wrapper at the bottom
+// keeps its callers quiet.
+func TestLongWrapperChain(t *testing.T) {
+	n := 400
+	if testing.Short() {
+		n = 60
+	}
+	var b strings.Builder
+	b.WriteString("package chain\n\nimport (\n\t\"encoding/json\"\n\t\"os\"\n)\n\n")
+	b.WriteString("func top() {\n\tw0(\"top.json\", nil) // want `w0 writes \"top\\.json\" non-atomically`\n\tw0(\"top.txt\", nil)\n\tj0(\"quiet.json\", 1)\n}\n\n")
+	for i := 0; i < n; i++ {
+		fmt.Fprintf(&b, "func w%d(p string, b []byte) { w%d(p, b) } // want w%d:`writes\\(os\\.WriteFile, path=0, data=1\\)`\n", i, i+1, i)
+		fmt.Fprintf(&b, "func j%d(p string, v any) { j%d(p, v) }\n", i, i+1)
+	}
+	fmt.Fprintf(&b, "func w%d(p string, b []byte) { os.WriteFile(p, b, 0o644) } // want w%d:`writes\\(os\\.WriteFile, path=0, data=1\\)`\n", n, n)
+	fmt.Fprintf(&b, "func j%d(p string, v any) { b, _ := json.Marshal(v); w0(p, b) } // want `w0 writes p non-atomically: data from json\\.Marshal`\n", n)
+	// A ring: r0 calls r1 ... r9 calls r0 and the sink.
+	for i := 0; i < 10; i++ {
+		next := (i + 1) % 10
+		if i == 9 {
+			fmt.Fprintf(&b, "func r%d(p string, k int) { if k > 0 { r%d(p, k-1) }; os.WriteFile(p, nil, 0o644) } // want r%d:`writes\\(os\\.WriteFile, path=0, data=-1\\)`\n", i, next, i)
+		} else {
+			fmt.Fprintf(&b, "func r%d(p string, k int) { r%d(p, k) } // want r%d:`writes\\(os\\.WriteFile, path=0, data=-1\\)`\n", i, next, i)
+		}
+	}
+	b.WriteString("func ring() { r3(\"ring.json\", 2) } // want `r3 writes \"ring\\.json\" non-atomically`\n")
+	dir := t.TempDir()
+	file := filepath.Join(dir, "src", "chain", "chain.go")
+	if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(file, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	analysistest.Run(t, dir, analyzer.Analyzer, "chain")
+}
