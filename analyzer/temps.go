@@ -58,7 +58,8 @@ func (c *checker) returnedTemp(u *unit, call *ast.CallExpr, ts []tail) bool {
 
 // returnedResult returns the index of the result of u's function through
 // which the file that call creates leaves it: the *os.File call returns, its
-// Name(), or the path the call writes. -1 if none.
+// Name(), a composite literal holding either (&tempWriter{f: f}), or the
+// path the call writes. -1 if none.
 func (c *checker) returnedResult(u *unit, call *ast.CallExpr) int {
 	fd, ok := u.decl.(*ast.FuncDecl)
 	if !ok || u.fn == nil {
