@@ -25,11 +25,13 @@ func (c *checker) renameOf(u *unit, call *ast.CallExpr) (renameCall, bool) {
 	if fn == nil {
 		return renameCall{}, false
 	}
-	if isFunc(fn, "os", "Rename") {
+	// os.Rename, and the helper's Rename (a rename and a directory fsync;
+	// the pass exports no facts for the helper, whose code it skips).
+	if isFunc(fn, "os", "Rename") || isFunc(fn, c.cfg.helper, "Rename") {
 		if len(call.Args) != 2 {
 			return renameCall{}, false
 		}
-		return renameCall{call: call, name: "os.Rename", src: call.Args[0], dst: call.Args[1]}, true
+		return renameCall{call: call, name: c.calleeName(fn), src: call.Args[0], dst: call.Args[1]}, true
 	}
 	var rf renameFact
 	if fn.Pkg() == nil || !c.pass.ImportObjectFact(fn, &rf) {

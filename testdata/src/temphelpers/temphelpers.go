@@ -9,6 +9,7 @@ import (
 	"os"
 
 	"example.com/fsutil"
+	"github.com/atomicjson/atomicjson/atomicfs"
 )
 
 // A correct temp, Sync, helper-rename sequence: quiet, and its os.Create is
@@ -132,4 +133,21 @@ func viaPublish(v any) error {
 	}
 	json.NewEncoder(f).Encode(v)
 	return fsutil.Publish(f, "pub.json") // want `fsutil\.Publish replaces "pub\.json" without fsyncing the temp file first: path ends in \.json`
+}
+
+// The helper package's Rename is a rename: a synced temp renamed by it is
+// quiet, an unsynced one is reported there.
+func viaHelperRenameSynced(v any) error {
+	f, _ := os.Create("h.json.tmp")
+	json.NewEncoder(f).Encode(v)
+	f.Sync()
+	f.Close()
+	return atomicfs.Rename("h.json.tmp", "h.json")
+}
+
+func viaHelperRename(v any) error {
+	f, _ := os.Create("h.json.tmp")
+	json.NewEncoder(f).Encode(v)
+	f.Close()
+	return atomicfs.Rename("h.json.tmp", "h.json") // want `atomicfs\.Rename replaces "h\.json" without fsyncing the temp file first`
 }

@@ -25,3 +25,6 @@ func WriteJSON(name string, v any, perm fs.FileMode, opts ...Option) error {
 func writeConfig() error {
 	return os.WriteFile("config.json", nil, 0o644) // exempt: inside the helper
 }
+
+// Rename renames oldpath onto newpath and fsyncs the directory.
+func Rename(oldpath, newpath string) error { return os.Rename(oldpath, newpath) }
