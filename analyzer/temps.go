@@ -5,6 +5,7 @@ import (
 	"go/constant"
 	"go/token"
 	"go/types"
+	"strings"
 )
 
 // Temp files made by one function and renamed by another: a helper that
@@ -51,9 +52,31 @@ func (c *checker) helperSynced(u *unit, write *ast.CallExpr) bool {
 // returnedTemp reports whether the file that the sink call writes is a temp
 // file handed to the caller: its name is the function's own choice (it
 // neither ends with a parameter nor is a JSON path), and the function
-// returns the file or its name.
+// returns the open file (or a value holding it), or its name when the
+// name looks temporary (".tmp", "temp", ".new", ".part"): a function that
+// writes a document and returns its path for the record has written it.
 func (c *checker) returnedTemp(u *unit, call *ast.CallExpr, ts []tail) bool {
-	return paramTail(ts) < 0 && !c.pathEvidence(ts, call.Pos()).found() && c.returnedResult(u, call) >= 0
+	if paramTail(ts) >= 0 || c.pathEvidence(ts, call.Pos()).found() {
+		return false
+	}
+	i := c.returnedResult(u, call)
+	if i < 0 {
+		return false
+	}
+	return !isString(u.fn.Signature().Results().At(i).Type()) || tempName(ts)
+}
+
+// tempName reports whether a known tail of a path names a temp file.
+func tempName(ts []tail) bool {
+	for _, t := range ts {
+		last := strings.ToLower(shortTail(t.s))
+		for _, mark := range []string{"tmp", "temp", ".new", ".part", ".swp"} {
+			if strings.Contains(last, mark) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // returnedResult returns the index of the result of u's function through

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"io"
 	"os"
+	"path/filepath"
 
 	"example.com/fsutil"
 	"github.com/atomicjson/atomicjson/atomicfs"
@@ -150,4 +151,17 @@ func viaHelperRename(v any) error {
 	json.NewEncoder(f).Encode(v)
 	f.Close()
 	return atomicfs.Rename("h.json.tmp", "h.json") // want `atomicfs\.Rename replaces "h\.json" without fsyncing the temp file first`
+}
+
+// A function that writes a document and returns its path for the record
+// has written it in place: reported, not taken for a temp file.
+func writeIndex(dir string, v any) (string, error) {
+	p := filepath.Join(dir, "index")
+	f, err := os.Create(p) // want `os\.Create writes p non-atomically: file fed to json\.NewEncoder`
+	if err != nil {
+		return "", err
+	}
+	json.NewEncoder(f).Encode(v)
+	f.Close()
+	return p, nil
 }

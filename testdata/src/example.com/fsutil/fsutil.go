@@ -39,7 +39,7 @@ func WriteTemp(dir string, data []byte) (string, error) { // want WriteTemp:`tem
 
 // StageFile writes data under a fixed temp name and returns it, unsynced.
 func StageFile(dir string, data []byte) (string, error) { // want StageFile:`tempFile\(0\)`
-	p := filepath.Join(dir, ".stage")
+	p := filepath.Join(dir, ".stage.tmp")
 	if err := os.WriteFile(p, data, 0o600); err != nil {
 		return "", err
 	}
