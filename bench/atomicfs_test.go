@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"flag"
 	"fmt"
 	"os"
 	"os/exec"
@@ -18,18 +19,16 @@ import (
 )
 
 // rmwChildEnv switches the test binary into an UpdateJSON worker for
-// BenchmarkUpdateJSONContended; its value is "path:m".
+// BenchmarkUpdateJSONContended; the job's arguments (rmw.Job.Args) follow
+// the test flags.
 const rmwChildEnv = "ATOMICJSON_BENCH_RMW_WORKER"
 
 func TestMain(m *testing.M) {
-	if spec := os.Getenv(rmwChildEnv); spec != "" {
-		i := len(spec) - 1
-		for spec[i] != ':' {
-			i--
-		}
-		n, err := strconv.Atoi(spec[i+1:])
+	if os.Getenv(rmwChildEnv) != "" {
+		flag.Parse()
+		j, err := rmw.ParseJob(flag.Args())
 		if err == nil {
-			err = rmw.Worker(spec[:i], n, os.Stdin, os.Stdout)
+			err = rmw.Worker(j, os.Stdin, os.Stdout)
 		}
 		if err != nil {
 			fmt.Fprintln(os.Stderr, err)
@@ -160,10 +159,19 @@ func BenchmarkCreateCommitStream(b *testing.B) {
 	}
 }
 
+// rmwWorker returns the command that runs one rmw worker process: this
+// test binary, running no tests, switched by rmwChildEnv.
+func rmwWorker(j rmw.Job) *exec.Cmd {
+	cmd := exec.Command(os.Args[0], append([]string{"-test.run=^$", "--"}, j.Args()...)...)
+	cmd.Env = append(os.Environ(), rmwChildEnv+"=1")
+	return cmd
+}
+
 // BenchmarkUpdateJSONContended runs N worker processes (re-executions of
 // this test binary) that each increment one counter b.N times through
-// atomicfs.UpdateJSON; the counter must end at N×b.N. Under -short it runs
-// 2 processes only: the smallest case that still contends.
+// atomicfs.UpdateJSON from one goroutine; the counter must end at N×b.N.
+// Under -short it runs 2 processes only: the smallest case that still
+// contends.
 func BenchmarkUpdateJSONContended(b *testing.B) {
 	procs := []int{1, 2, 4, 8}
 	if testing.Short() {
@@ -172,19 +180,47 @@ func BenchmarkUpdateJSONContended(b *testing.B) {
 	for _, n := range procs {
 		b.Run("procs="+strconv.Itoa(n), func(b *testing.B) {
 			dir := benchDir(b)
-			m := b.N
 			b.ResetTimer()
-			res, err := rmw.Run(dir, n, m, func(path string, m int) *exec.Cmd {
-				cmd := exec.Command(os.Args[0], "-test.run=^$")
-				cmd.Env = append(os.Environ(), rmwChildEnv+"="+path+":"+strconv.Itoa(m))
-				return cmd
-			})
+			res, err := rmw.Run(dir, n, rmw.Job{Goroutines: 1, Updates: b.N, Mode: rmw.Batched}, rmwWorker)
 			if err != nil {
 				b.Fatal(err)
 			}
-			b.ReportMetric(float64(res.Updates)/res.Wall.Seconds(), "updates/s")
+			b.ReportMetric(res.Rate(), "updates/s")
 			b.ReportMetric(float64(stats.Percentile(res.Waits, 99).Microseconds()), "p99-wait-us")
 			b.ReportMetric(0, "ns/op") // the time of one b.N round of n updates means nothing
 		})
+	}
+}
+
+// BenchmarkUpdateJSONGroupCommit runs P worker processes of G goroutines
+// that each increment one counter b.N times, serial (one durable write per
+// call) and batched (group commit; see package rmw); the counter must end
+// at P×G×b.N. It reports updates/s, the p99 call latency and the mean
+// batch size the calls saw. Under -short it runs 4 processes × 16
+// goroutines only, which contends both within and across processes.
+func BenchmarkUpdateJSONGroupCommit(b *testing.B) {
+	shapes := []struct{ procs, goroutines int }{{1, 1}, {1, 8}, {1, 64}, {4, 16}}
+	if testing.Short() {
+		shapes = shapes[3:]
+	}
+	for _, s := range shapes {
+		for _, mode := range []rmw.Mode{rmw.Serial, rmw.Batched} {
+			b.Run(fmt.Sprintf("procs=%d/goroutines=%d/mode=%s", s.procs, s.goroutines, mode), func(b *testing.B) {
+				dir := benchDir(b)
+				b.ResetTimer()
+				res, err := rmw.Run(dir, s.procs, rmw.Job{Goroutines: s.goroutines, Updates: b.N, Mode: mode}, rmwWorker)
+				if err != nil {
+					b.Fatal(err)
+				}
+				sum := 0
+				for _, n := range res.Batches {
+					sum += n
+				}
+				b.ReportMetric(res.Rate(), "updates/s")
+				b.ReportMetric(float64(stats.Percentile(res.Latencies, 99).Microseconds()), "p99-latency-us")
+				b.ReportMetric(float64(sum)/float64(len(res.Batches)), "batch")
+				b.ReportMetric(0, "ns/op") // the time of one b.N round means nothing
+			})
+		}
 	}
 }

@@ -6,7 +6,8 @@
 // It measures atomicfs.WriteFile against a hand-written durable atomic
 // write (the floor), the standard library and the peers at four sizes;
 // streaming a large JSON document through atomicfs.Create; contended
-// UpdateJSON from several processes; and the atomicjson analyzer against
+// UpdateJSON from several processes, and from many goroutines serial
+// against batched (group commit); and the atomicjson analyzer against
 // no-op analyzers on the same driver, standalone and under go vet. The
 // contenders of each comparison run interleaved, round after round, and
 // the report quotes medians and ratios to the baseline measured in the same
