@@ -2,6 +2,7 @@ package atomicfs
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -272,4 +273,52 @@ func TestGroupCommitGoexit(t *testing.T) {
 		t.Fatalf("a batched Update after a fn called Goexit: %v", err)
 	}
 	wantContent(t, target, []byte("ok!"))
+}
+
+// TestGroupCommitLimits: a call with a WithLockTimeout or WithContext limit runs alone and gives
+// up at its limit — while a batch waits for the lock another process holds, or holds it itself —
+// with ErrLockTimeout or the context's error, its fn never run; the batch's calls still run.
+func TestGroupCommitLimits(t *testing.T) {
+	dir := t.TempDir()
+	neverFn := func([]byte) ([]byte, error) { t.Error("fn of a call that gave up ran"); return nil, nil }
+
+	// In a batch waiting for a lock held outside.
+	target := filepath.Join(dir, "held")
+	writeRaw(t, target, []byte("old"), 0o644)
+	release := holdLock(t, target)
+	patient := make(chan error, 1)
+	go func() {
+		patient <- Update(target, 0o644, func(old []byte) ([]byte, error) { return append(old, '+'), nil })
+	}()
+	time.Sleep(20 * time.Millisecond)
+	start := time.Now()
+	err := Update(target, 0o644, neverFn, WithLockTimeout(50*time.Millisecond))
+	if !errors.Is(err, ErrLockTimeout) || time.Since(start) < 50*time.Millisecond {
+		t.Errorf("timeout while the batch waits for the lock: got %v after %v", err, time.Since(start))
+	}
+	release()
+	if err := <-patient; err != nil {
+		t.Fatal(err)
+	}
+	wantContent(t, target, []byte("old+"))
+
+	// Queued behind a running batch.
+	target = filepath.Join(dir, "busy")
+	hold := make(chan struct{})
+	first := make(chan error, 1)
+	go func() {
+		first <- Update(target, 0o644, func(old []byte) ([]byte, error) { <-hold; return []byte("first"), nil })
+	}()
+	time.Sleep(20 * time.Millisecond)
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(30*time.Millisecond, cancel)
+	err = Update(target, 0o644, neverFn, WithContext(ctx))
+	if !errors.Is(err, context.Canceled) || errors.Is(err, ErrLockTimeout) {
+		t.Errorf("cancelled while queued: got %v, want context.Canceled", err)
+	}
+	close(hold)
+	if err := <-first; err != nil {
+		t.Fatal(err)
+	}
+	wantContent(t, target, []byte("first"))
 }

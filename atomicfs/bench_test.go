@@ -1,7 +1,7 @@
 package atomicfs
 
 import (
-	"context"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -290,8 +290,9 @@ func BenchmarkUpdateLock(b *testing.B) {
 
 // BenchmarkUpdateGoroutines measures group commit: g goroutines of one process increment one
 // counter with UpdateJSON, durably; mode=batched is Update as it is, mode=serial the same calls
-// each alone (WithContext(context.Background()) keeps a call out of batches without limiting it).
-// ns/op is per update; "updates/s" and "batch" (the mean batch size the calls saw) are reported.
+// kept out of each other's batches (each goroutine passes its own perm, which only a new file
+// would get, so its calls form a queue of their own) and serialized by the file lock alone. ns/op
+// is per update; "updates/s" and "batch" (the mean batch size the calls saw) are reported.
 //
 //	go test -run '^$' -bench 'UpdateGoroutines' -count 5 ./atomicfs/
 func BenchmarkUpdateGoroutines(b *testing.B) {
@@ -299,13 +300,13 @@ func BenchmarkUpdateGoroutines(b *testing.B) {
 		for _, mode := range []string{"serial", "batched"} {
 			b.Run("goroutines="+strconv.Itoa(g)+"/mode="+mode, func(b *testing.B) {
 				target := filepath.Join(b.TempDir(), "counter.json")
-				var batches, calls atomic.Int64
-				opts := []Option{WithLockStats(func(s LockStats) { batches.Add(1); calls.Add(int64(s.Batch)) })}
-				if mode == "serial" {
-					opts = append(opts, WithContext(context.Background()))
+				if err := os.WriteFile(target, []byte(`{"n":0}`), 0o644); err != nil {
+					b.Fatal(err)
 				}
-				increment := func() bool {
-					err := UpdateJSON(target, 0o644, func(c *counter) error { c.N++; return nil }, opts...)
+				var batches, calls, goroutines atomic.Int64
+				stats := WithLockStats(func(s LockStats) { batches.Add(1); calls.Add(int64(s.Batch)) })
+				increment := func(perm fs.FileMode) bool {
+					err := UpdateJSON(target, perm, func(c *counter) error { c.N++; return nil }, stats)
 					if err != nil {
 						b.Error(err)
 					}
@@ -314,14 +315,18 @@ func BenchmarkUpdateGoroutines(b *testing.B) {
 				start := time.Now()
 				if g == 1 {
 					for b.Loop() {
-						if !increment() {
+						if !increment(0o644) {
 							return
 						}
 					}
 				} else {
 					b.SetParallelism(max(1, g/runtime.GOMAXPROCS(0))) // RunParallel runs parallelism × GOMAXPROCS goroutines
 					b.RunParallel(func(pb *testing.PB) {
-						for pb.Next() && increment() {
+						perm := fs.FileMode(0o644)
+						if mode == "serial" {
+							perm = 0o400 + fs.FileMode(goroutines.Add(1)) // a queue per goroutine
+						}
+						for pb.Next() && increment(perm) {
 						}
 					})
 				}
