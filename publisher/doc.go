@@ -26,6 +26,25 @@
 // operation forward. Both metrics files are updated with their own locked read-modify-write, so
 // concurrent publishers never lose a count.
 //
+// # Concurrent publishes are not batched
+//
+// atomicfs folds concurrent Updates of one file in one process into one durable write (group
+// commit). Publish does not use it, on purpose. Its topic-index update runs the whole publish
+// inside its fn (the post file, the backup and the content index's own update, each durable), and
+// the topic record is written after them: batching those updates would write several posts and
+// index entries before the one topic-index write that marks them all, so a crash before that write
+// would leave several operations interrupted at once, where a crash now interrupts at most the one
+// publish holding the locks: the state Repair rolls forward, and the one the crash-point test
+// checks by killing a publish at every system call it makes. Batching only the content index's
+// update would likewise write several post files before one index write, with the same result; and
+// one failed batched write would fail several publishes whose posts are already on disk. Every
+// update of the root also passes the store's lock timeout (WithLockTimeout) and the caller's
+// context, and atomicfs runs such calls alone, so the metrics and lock-metrics updates each make
+// their own durable write too: batching them would mean giving up the bound on how long a publish
+// can wait for a lock another process holds. Publishes from many goroutines are therefore as safe
+// as from one, and take turns at the index locks; the bench module's report measures publishes per
+// second from 1, 8 and 64 goroutines.
+//
 // # Verifying while others publish
 //
 // Verify must neither report an operation in flight as a problem nor miss a real one. Of the
