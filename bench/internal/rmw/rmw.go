@@ -102,11 +102,21 @@ type WorkerReport struct {
 	Batches []int `json:"batches"`
 	// Contended counts the updates that found the lock held.
 	Contended int `json:"contended"`
+	// Began and Ended are when the first call began and the last returned,
+	// in Unix nanoseconds: comparable across the workers of one machine.
+	Began int64 `json:"began_unix_ns"`
+	Ended int64 `json:"ended_unix_ns"`
 }
 
 // Worker waits for one byte on start (so that all workers begin together),
 // runs j and writes its WorkerReport to out.
 func Worker(j Job, start io.Reader, out io.Writer) error {
+	// Read the counter once before the start: the first call of a process
+	// would otherwise pay for the page cache and the process's first file
+	// operations, in the measured time.
+	if err := atomicfs.View(j.Path, func([]byte) error { return nil }); err != nil {
+		return fmt.Errorf("rmw worker: %w", err)
+	}
 	if _, err := start.Read(make([]byte, 1)); err != nil {
 		return fmt.Errorf("rmw worker: waiting for the start signal: %w", err)
 	}
@@ -125,6 +135,7 @@ func Worker(j Job, start io.Reader, out io.Writer) error {
 		}
 	})
 	opts := j.Mode.options(stats)
+	rep.Began = time.Now().UnixNano()
 	errs := make([]error, j.Goroutines)
 	lat := make([][]int64, j.Goroutines)
 	var wg sync.WaitGroup
@@ -145,6 +156,7 @@ func Worker(j Job, start io.Reader, out io.Writer) error {
 		})
 	}
 	wg.Wait()
+	rep.Ended = time.Now().UnixNano()
 	for _, err := range errs {
 		if err != nil {
 			return err
@@ -169,7 +181,9 @@ type Result struct {
 	Mode              Mode
 	// Updates is the number of updates of the run: Procs×Goroutines×M.
 	Updates int
-	// Wall is the time from the start signal until the last worker exited.
+	// Wall is the time from the first call of any worker until the last
+	// call of any worker returned (process start and exit, and the
+	// reports, are not in it).
 	Wall time.Duration
 	// Latencies, Waits and Holds are the call time, lock wait and lock
 	// hold of every update of every worker.
@@ -214,7 +228,6 @@ func Run(dir string, procs int, job Job, newWorker func(Job) *exec.Cmd) (Result,
 		}
 		children[i] = child{cmd, in, bufio.NewReader(out)}
 	}
-	start := time.Now()
 	for _, c := range children {
 		c.start.Write([]byte{1})
 		c.start.Close()
@@ -222,6 +235,7 @@ func Run(dir string, procs int, job Job, newWorker func(Job) *exec.Cmd) (Result,
 	want := procs * job.Goroutines * job.Updates
 	res := Result{Procs: procs, Goroutines: job.Goroutines, Mode: job.Mode, Updates: want}
 	var firstErr error
+	var began, ended int64
 	for i, c := range children {
 		var rep WorkerReport
 		decErr := json.NewDecoder(c.out).Decode(&rep)
@@ -237,8 +251,12 @@ func Run(dir string, procs int, job Job, newWorker func(Job) *exec.Cmd) (Result,
 		res.Holds = appendDurations(res.Holds, rep.Holds)
 		res.Batches = append(res.Batches, rep.Batches...)
 		res.Contended += rep.Contended
+		if i == 0 || rep.Began < began {
+			began = rep.Began
+		}
+		ended = max(ended, rep.Ended)
 	}
-	res.Wall = time.Since(start)
+	res.Wall = time.Duration(ended - began)
 	if firstErr != nil {
 		return res, firstErr
 	}
