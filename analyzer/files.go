@@ -54,27 +54,25 @@ func (c *checker) fileDataParam(u *unit, call *ast.CallExpr) int {
 // WriteString, of io.WriteString and fmt.Fprint, Fprintln and Fprintf, and
 // b of io.Copy(f, bytes.NewReader(b)).
 func (c *checker) fileWrites(u *unit, f types.Object) []ast.Expr {
-	info := c.pass.TypesInfo
-	writers := map[types.Object]bool{f: true}
-	for obj, rs := range u.assigns {
-		for _, r := range rs {
-			if call, ok := ast.Unparen(r.expr).(*ast.CallExpr); ok && r.index < 0 && len(call.Args) > 0 && identObj(info, call.Args[0]) == f {
-				if fn := c.callee(u, call); isFunc(fn, "bufio", "NewWriter") || isFunc(fn, "bufio", "NewWriterSize") {
-					writers[obj] = true
-				}
+	writers := []types.Object{f}
+	for _, use := range c.argUses(u)[f] {
+		if fn := c.callee(u, use.call); use.index == 0 && (isFunc(fn, "bufio", "NewWriter") || isFunc(fn, "bufio", "NewWriterSize")) {
+			if w := u.dest[use.call]; w != nil {
+				writers = append(writers, w)
 			}
 		}
 	}
 	var out []ast.Expr
-	for w := range writers {
+	for _, w := range writers {
 		for _, m := range u.methods[w] {
 			if fn := c.callee(u, m); fn != nil && (fn.Name() == "Write" || fn.Name() == "WriteString") && len(m.Args) == 1 {
 				out = append(out, m.Args[0])
 			}
 		}
 	}
-	for _, w := range u.calls {
-		if len(w.Args) < 2 || !writers[identObj(info, w.Args[0])] {
+	for _, use := range c.argUses(u)[f] {
+		w := use.call
+		if use.index != 0 || len(w.Args) < 2 {
 			continue
 		}
 		fn := c.callee(u, w)
@@ -98,32 +96,28 @@ func (c *checker) fileWrites(u *unit, f types.Object) []ast.Expr {
 // bytes.NewReader(b))) or through a function of this package that feeds its
 // io.Writer parameter to a JSON encoder (writeJSON(f, v)).
 func (c *checker) copyEvidence(u *unit, f types.Object) evidence {
-	info := c.pass.TypesInfo
-	for _, w := range u.calls {
+	for _, use := range c.argUses(u)[f] {
+		w := use.call
 		fn := c.callee(u, w)
 		if fn == nil {
 			continue
 		}
 		switch {
 		case isFunc(fn, "io", "Copy") || isFunc(fn, "io", "CopyBuffer") || isFunc(fn, "io", "CopyN"):
-			if len(w.Args) >= 2 && identObj(info, w.Args[0]) == f {
+			if use.index == 0 && len(w.Args) >= 2 {
 				if ev := c.bufferEvidence(u, w.Args[1], 0); ev.found() {
 					return ev
 				}
 			}
 		case isMethod(fn, "bytes", "Buffer", "WriteTo") || isMethod(fn, "bytes", "Reader", "WriteTo") || isMethod(fn, "strings", "Reader", "WriteTo"):
-			if sel, ok := ast.Unparen(w.Fun).(*ast.SelectorExpr); ok && len(w.Args) == 1 && identObj(info, w.Args[0]) == f {
+			if sel, ok := ast.Unparen(w.Fun).(*ast.SelectorExpr); ok && len(w.Args) == 1 {
 				if ev := c.bufferEvidence(u, sel.X, 0); ev.found() {
 					return ev
 				}
 			}
 		case fn.Pkg() == c.pass.Pkg:
-			for i, a := range w.Args {
-				if identObj(info, a) == f {
-					if ev := c.encodesInto(fn, i); ev.found() {
-						return ev.through(funcName(fn))
-					}
-				}
+			if ev := c.encodesInto(fn, use.index); ev.found() {
+				return ev.through(funcName(fn))
 			}
 		}
 	}
@@ -209,4 +203,28 @@ func (c *checker) encodesInto(fn *types.Func, i int) evidence {
 		return evidence{}
 	}
 	return ev
+}
+
+// argUse is a call that takes a variable as its argument index.
+type argUse struct {
+	call  *ast.CallExpr
+	index int
+}
+
+// argUses indexes, once per unit, the calls that take each variable as an
+// argument (io.Copy(f, r), bufio.NewWriter(f), writeJSON(f, v)), so that a
+// file's writers are found without a scan of every call per file.
+func (c *checker) argUses(u *unit) map[types.Object][]argUse {
+	if u.argUse != nil {
+		return u.argUse
+	}
+	u.argUse = make(map[types.Object][]argUse)
+	for _, call := range u.calls {
+		for i, a := range call.Args {
+			if obj := identObj(c.pass.TypesInfo, a); obj != nil {
+				u.argUse[obj] = append(u.argUse[obj], argUse{call, i})
+			}
+		}
+	}
+	return u.argUse
 }

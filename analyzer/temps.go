@@ -100,11 +100,17 @@ func (c *checker) returnedResult(u *unit, call *ast.CallExpr) int {
 		}
 	}
 	res := u.fn.Signature().Results()
-	found := -1
-	ownReturns(fd.Body, func(ret *ast.ReturnStmt) bool {
-		if len(ret.Results) != res.Len() {
+	if u.returns == nil {
+		u.returns = []*ast.ReturnStmt{}
+		ownReturns(fd.Body, func(ret *ast.ReturnStmt) bool {
+			if len(ret.Results) == res.Len() && res.Len() > 0 {
+				u.returns = append(u.returns, ret)
+			}
 			return false
-		}
+		})
+	}
+	found := -1
+	for _, ret := range u.returns {
 		for i, r := range ret.Results {
 			r = ast.Unparen(r)
 			switch {
@@ -118,11 +124,10 @@ func (c *checker) returnedResult(u *unit, call *ast.CallExpr) int {
 				found = i
 			}
 			if found >= 0 {
-				return true
+				return found
 			}
 		}
-		return false
-	})
+	}
 	return found
 }
 

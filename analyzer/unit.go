@@ -35,6 +35,8 @@ type unit struct {
 	stmtBlock   map[*ast.CallExpr][2]token.Pos   // the block that holds a call statement directly
 	variadic    *types.Var                       // the variadic parameter of fn, or nil
 	calleeUnits []*unit                          // the package's functions u calls (order.go)
+	argUse      map[types.Object][]argUse        // calls taking each variable as an argument (files.go)
+	returns     []*ast.ReturnStmt                // the function's own return statements with every result, computed on first use (temps.go)
 	diags       []diag                           // the findings of the last scan
 
 	// Memos of the value-following walks, keyed by a variable read, so that
