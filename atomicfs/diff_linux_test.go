@@ -116,6 +116,7 @@ type diffResult struct {
 	Failed     bool   `json:"failed"`
 	Errno      int    `json:"errno"`       // the syscall.Errno in the error, if any
 	NotRegular bool   `json:"not_regular"` // errors.Is(err, ErrNotRegular)
+	DirSync    bool   `json:"dir_sync"`    // errors.Is(err, ErrDirSync): done, but not made durable
 	Held       string `json:"held"`        // what the case's held descriptor reads after the write
 	Msg        string `json:"msg"`         // the error text, for the failure message only
 }
@@ -133,6 +134,8 @@ func (r diffResult) outcome() string {
 		return "success"
 	case r.NotRegular:
 		return "ErrNotRegular (" + r.Msg + ")"
+	case r.DirSync:
+		return "ErrDirSync, " + syscall.Errno(r.Errno).Error() + " (" + r.Msg + ")"
 	case r.Errno != 0:
 		return syscall.Errno(r.Errno).Error() + " (" + r.Msg + ")"
 	}
@@ -141,7 +144,8 @@ func (r diffResult) outcome() string {
 
 // sameAs reports whether two results are the same outcome (the messages may differ).
 func (r diffResult) sameAs(o diffResult) bool {
-	return r.Failed == o.Failed && r.Errno == o.Errno && r.NotRegular == o.NotRegular && r.Held == o.Held
+	return r.Failed == o.Failed && r.Errno == o.Errno && r.NotRegular == o.NotRegular && r.DirSync == o.DirSync &&
+		r.Held == o.Held
 }
 
 // diffEntry is what the comparison sees of one path of a twin tree.
@@ -395,7 +399,8 @@ func init() {
 		}
 		var res diffResult
 		if err := diffWrite(w); err != nil {
-			res = diffResult{Failed: true, NotRegular: errors.Is(err, ErrNotRegular), Msg: err.Error()}
+			res = diffResult{Failed: true, Msg: err.Error(),
+				NotRegular: errors.Is(err, ErrNotRegular), DirSync: errors.Is(err, ErrDirSync)}
 			var errno syscall.Errno
 			if errors.As(err, &errno) {
 				res.Errno = int(errno)
