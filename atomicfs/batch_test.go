@@ -193,12 +193,13 @@ func startIncrementers(t *testing.T, target string, g, n int) *exec.Cmd {
 	return cmd
 }
 
-// TestGroupCommitProcesses: 4 processes of 16 goroutines each increment one counter: batches in
-// each process, the file lock between them; not one increment is lost.
+// TestGroupCommitProcesses: 4 processes of 64 goroutines, 100 increments each (25,600 in all),
+// increment one counter at once: batches in each process, the file lock between them; not one
+// increment is lost.
 func TestGroupCommitProcesses(t *testing.T) {
 	target := filepath.Join(t.TempDir(), "counter.json")
-	const procs, goroutines = 4, 16
-	each := 25
+	const procs, goroutines = 4, 64
+	each := 100
 	if testing.Short() {
 		each = 5
 	}
