@@ -772,6 +772,33 @@ func diffCases() []diffCase {
 			},
 		},
 		{
+			name: "writable file in an append-only directory",
+			setup: func(t *testing.T, b *diffTree) {
+				b.dir("d", 0o755, byRoot)
+				b.file("d/t.json", old, 0o644, byRoot)
+				lockInode(t, b.path("d"), flagAppend)
+			},
+			target:  "d/t.json",
+			differs: "A writable file in an append-only directory",
+			documented: func(want *diffOutcome) {
+				want.result = diffResult{Failed: true, Errno: int(syscall.EPERM)}
+				keepEntry(want, "d/t.json", func(e *diffEntry) { e.Data = quoted(old) })
+				want.tree["d/.t.json.tmp-RANDOM"] = diffEntry{Kind: "file", Mode: "-rw-r--r--", Owner: "0:0", Links: 1, Data: quoted(diffData)}
+			},
+		},
+		{
+			name:     "missing parents in a directory the user may write and search but not read",
+			setup:    func(t *testing.T, b *diffTree) { b.dir("drop", 0o333, byRoot) },
+			target:   "drop/a/new.json",
+			as:       asAlice,
+			mkdirAll: true,
+			differs:  "A directory the writer may not read, changed by Rename, Remove, MkdirAll or WithMkdirAll",
+			documented: func(want *diffOutcome) {
+				want.result = diffResult{Failed: true, Errno: int(syscall.EACCES)}
+				dropEntry(want, "drop/a/new.json")
+			},
+		},
+		{
 			name:     "missing parents, created",
 			setup:    func(t *testing.T, b *diffTree) { b.dir("d", 0o755, byRoot) },
 			target:   "d/a/b/new.json",
