@@ -42,6 +42,10 @@ func resolveTarget(name string, o *options) (t *target, step string, err error) 
 		d.close()
 		return nil, "open", err
 	}
+	if err := refuseFrozenDir(t.dir); err != nil {
+		t.close()
+		return nil, "open", err
+	}
 	return t, "", nil
 }
 
