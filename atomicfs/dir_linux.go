@@ -7,17 +7,9 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// openSearchOnly opens a directory the process may search but not read, with O_PATH: enough to
-// create, rename and remove entries relative to it, as os.WriteFile may in such a directory.
-func openSearchOnly(atfd int, path string) (int, error) {
-	var fd int
-	err := ignoringEINTR(func() error {
-		var err error
-		fd, err = unix.Openat(atfd, path, unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
-		return err
-	})
-	return fd, err
-}
+// searchOnly opens a directory the process may search but not read: O_PATH gives a descriptor
+// enough to create, rename and remove entries relative to it, as os.WriteFile may there.
+const searchOnly = unix.O_PATH
 
 // syncUnreadableDir makes the entries of a directory that cannot be opened for fsync durable by
 // flushing its whole file system (syncfs) through f, a file in it; without such a file (a removal,

@@ -135,6 +135,17 @@ func mkdirAt(d *directory, name string, perm fs.FileMode) error {
 	return nil
 }
 
+// openSearchOnly opens the directory path, relative to atfd, for searching only (see searchOnly).
+func openSearchOnly(atfd int, path string) (int, error) {
+	var fd int
+	err := ignoringEINTR(func() error {
+		var err error
+		fd, err = unix.Openat(atfd, path, searchOnly|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+		return err
+	})
+	return fd, err
+}
+
 // syncDirAt fsyncs d. A directory the process may not read cannot be opened for fsync; then the
 // file system that holds it is flushed through f, a file in it, where the system can do that.
 func syncDirAt(d *directory, f *os.File) error {
