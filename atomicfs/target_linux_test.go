@@ -2,6 +2,7 @@ package atomicfs
 
 import (
 	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -44,4 +45,41 @@ func TestLinkToWhatIsNoFile(t *testing.T) {
 	if entries, _ := os.ReadDir(sub); len(entries) != 0 {
 		t.Errorf("%s gained %d entries", sub, len(entries))
 	}
+}
+
+// TestFailedResolutionKeepsNoDescriptor: a write that fails after following a link into another
+// directory closes that directory too; a hundred such writes leave no descriptor open.
+func TestFailedResolutionKeepsNoDescriptor(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.Mkdir(filepath.Join(dir, "real"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	writeRaw(t, filepath.Join(dir, "real", "t.json"), []byte("old"), 0o644)
+	link := filepath.Join(dir, "l.json")
+	if err := os.Symlink("real/t.json", link); err != nil {
+		t.Fatal(err)
+	}
+	withOps(t, func(o *fileOps) {
+		o.openFile = func(d *directory, name string, flag int, perm fs.FileMode) (*os.File, error) {
+			return nil, &fs.PathError{Op: "open", Path: d.join(name), Err: syscall.EACCES}
+		}
+	})
+	before := openDescriptors(t)
+	for range 100 {
+		if err := WriteFile(link, []byte("new"), 0o644); !errors.Is(err, syscall.EACCES) {
+			t.Fatalf("got %v, want EACCES", err)
+		}
+	}
+	if after := openDescriptors(t); after > before {
+		t.Errorf("%d descriptors open before 100 failed writes, %d after", before, after)
+	}
+}
+
+func openDescriptors(t *testing.T) int {
+	t.Helper()
+	entries, err := os.ReadDir("/proc/self/fd")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(entries)
 }

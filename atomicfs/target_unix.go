@@ -39,7 +39,6 @@ func resolveTarget(name string, o *options) (t *target, step string, err error) 
 		return nil, "open", err
 	}
 	if t, err = resolveIn(d, base, name); err != nil {
-		d.close()
 		return nil, "open", err
 	}
 	if err := refuseFrozenDir(t.dir); err != nil {
@@ -53,9 +52,14 @@ func resolveTarget(name string, o *options) (t *target, step string, err error) 
 // the open (another process replacing it): beyond that, the error of the last try is returned.
 const raceRetries = 8
 
-// resolveIn resolves the entry base of d; on success the target owns d (or the directory the
-// links led to, d being closed).
-func resolveIn(d *directory, base, name string) (*target, error) {
+// resolveIn resolves the entry base of d, and owns d: on success the target holds it (or the
+// directory the links led to, d being closed), on failure it is closed.
+func resolveIn(d *directory, base, name string) (t *target, err error) {
+	defer func() {
+		if err != nil {
+			d.close() // the directory the links led to by now: those before are closed already
+		}
+	}()
 	links, races := 0, 0
 	for {
 		var st unix.Stat_t
