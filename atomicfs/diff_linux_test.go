@@ -240,21 +240,7 @@ func requireRoot(t *testing.T) {
 func diffBinary(t *testing.T) string {
 	dir := sharedTempDir(t)
 	bin := filepath.Join(dir, "atomicfs.test")
-	src, err := os.Open(os.Args[0])
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer src.Close()
-	dst, err := os.OpenFile(bin, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o755)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := io.Copy(dst, src); err != nil {
-		t.Fatal(err)
-	}
-	if err := dst.Close(); err != nil {
-		t.Fatal(err)
-	}
+	copyExecutable(t, os.Args[0], bin)
 	return bin
 }
 
